@@ -1,0 +1,145 @@
+package models
+
+// OrgKind says which portal an organisation's users sign in to.
+type OrgKind string
+
+const (
+	OrgConsole  OrgKind = "console"
+	OrgCustomer OrgKind = "customer"
+	OrgOperator OrgKind = "operator"
+)
+
+// Role is a user's role within their organisation (SPEC §1).
+type Role string
+
+const (
+	RoleSuperAdmin      Role = "super_admin"
+	RoleAdminAgent      Role = "admin_agent"
+	RoleSalesAgent      Role = "sales_agent"
+	RoleHelpdeskAgent   Role = "helpdesk_agent"
+	RoleCustomerAdmin   Role = "customer_admin"
+	RoleCustomerBilling Role = "customer_billing"
+	RoleCustomerViewer  Role = "customer_viewer"
+	RoleSupportEngineer Role = "support_engineer"
+	RoleSalesRep        Role = "sales_rep"
+	RoleOperatorAdmin   Role = "operator_admin"
+)
+
+// RolesOf lists the roles a user of an organisation kind may hold.
+func RolesOf(k OrgKind) []Role {
+	switch k {
+	case OrgConsole:
+		return []Role{RoleSuperAdmin, RoleAdminAgent, RoleSalesAgent, RoleHelpdeskAgent}
+	case OrgCustomer:
+		return []Role{RoleCustomerAdmin, RoleCustomerBilling, RoleCustomerViewer}
+	case OrgOperator:
+		return []Role{RoleSupportEngineer, RoleSalesRep, RoleOperatorAdmin}
+	}
+	return nil
+}
+
+// Kind is the organisation kind a role belongs to.
+func (r Role) Kind() OrgKind {
+	for _, k := range []OrgKind{OrgConsole, OrgCustomer, OrgOperator} {
+		for _, x := range RolesOf(k) {
+			if x == r {
+				return k
+			}
+		}
+	}
+	return ""
+}
+
+// Valid tells whether r is a known role.
+func (r Role) Valid() bool { return r.Kind() != "" }
+
+// Portal is the path prefix of the role's portal.
+func (r Role) Portal() string {
+	switch r.Kind() {
+	case OrgConsole:
+		return "/console"
+	case OrgCustomer:
+		return "/admin"
+	case OrgOperator:
+		return "/desk"
+	}
+	return "/"
+}
+
+// Permission names an action a user may take. Routes and store methods ask
+// Actor.Can; the table below is the single place that says who may.
+type Permission string
+
+const (
+	PermManageUsers      Permission = "users.manage"      // R-ROLE-1
+	PermManageBilling    Permission = "billing.manage"    // R-ROLE-1
+	PermViewSettings     Permission = "settings.view"     // console settings
+	PermReadCustomers    Permission = "customers.read"    // R-ROLE-4
+	PermAddCustomers     Permission = "customers.add"     // R-ROLE-3 flag
+	PermMigrateCustomers Permission = "customers.migrate" // R-ROLE-3 flag
+	PermViewOwnOrg       Permission = "org.view"          // customer dashboard
+	PermReadAudit        Permission = "audit.read"        // every portal
+	PermDeskConsoles     Permission = "desk.consoles"     // list consoles platform-wide
+	PermOnboardConsole   Permission = "desk.onboard"      // create a console
+	PermDeskCustomers    Permission = "desk.customers"    // list customers platform-wide
+)
+
+var rolePerms = map[Role][]Permission{
+	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit},
+	RoleAdminAgent:      {PermViewSettings, PermReadCustomers, PermReadAudit},
+	RoleSalesAgent:      {PermReadCustomers, PermReadAudit},
+	RoleHelpdeskAgent:   {PermReadCustomers, PermReadAudit},
+	RoleCustomerAdmin:   {PermViewOwnOrg, PermReadAudit},
+	RoleCustomerBilling: {PermViewOwnOrg, PermReadAudit},
+	RoleCustomerViewer:  {PermViewOwnOrg, PermReadAudit},
+	RoleSupportEngineer: {PermDeskConsoles, PermDeskCustomers, PermReadAudit},
+	RoleSalesRep:        {PermDeskConsoles, PermDeskCustomers, PermReadAudit},
+	RoleOperatorAdmin:   {PermDeskConsoles, PermDeskCustomers, PermOnboardConsole, PermReadAudit},
+}
+
+// Actor is who does something: the signed-in user, their organisation and
+// role, and where the request came from (for the audit log).
+type Actor struct {
+	UserID              int64
+	Name                string
+	OrgID               int64
+	OrgKind             OrgKind
+	Role                Role
+	CanAddCustomers     bool
+	CanMigrateCustomers bool
+	IP                  string
+	Locale              string
+	TimeZone            string
+}
+
+// Can tells whether the actor holds a permission. The customers.add and
+// customers.migrate flags are granted per user by a super admin (R-ROLE-3);
+// a super admin holds them implicitly.
+func (a Actor) Can(p Permission) bool {
+	switch p {
+	case PermAddCustomers:
+		return a.Role == RoleSuperAdmin || (a.Role.Kind() == OrgConsole && a.Role != RoleHelpdeskAgent && a.CanAddCustomers)
+	case PermMigrateCustomers:
+		return a.Role == RoleSuperAdmin || (a.Role.Kind() == OrgConsole && a.Role != RoleHelpdeskAgent && a.CanMigrateCustomers)
+	}
+	for _, x := range rolePerms[a.Role] {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Require returns Forbidden unless the actor holds p.
+func (a Actor) Require(p Permission) error {
+	if !a.Can(p) {
+		return Forbidden
+	}
+	return nil
+}
+
+// IsDesk tells whether the actor is platform support staff.
+func (a Actor) IsDesk() bool { return a.OrgKind == OrgOperator }
+
+// System is the actor for background jobs and demo data.
+var System = Actor{Name: "system", OrgKind: OrgOperator, Role: RoleOperatorAdmin}

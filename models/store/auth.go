@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"partnerconsole/models"
+)
+
+// Session timeouts (DESIGN §1).
+const (
+	SessionIdle     = 30 * time.Minute
+	SessionAbsolute = 12 * time.Hour
+	// lastSeenEvery bounds how often a request writes last_seen_at.
+	lastSeenEvery = time.Minute
+)
+
+// Sign-in throttling: failures counted over a window per account and per
+// address. The address budget is larger because offices share one address.
+const (
+	ThrottleWindow     = 15 * time.Minute
+	ThrottlePerAccount = 5
+	ThrottlePerAddress = 20
+)
+
+// UserSession is a server-side session row; the cookie holds only the token.
+type UserSession struct {
+	IDHash     []byte `gorm:"primaryKey;column:id_hash"`
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	IP         string `gorm:"column:ip"`
+	UserAgent  string
+	RevokedAt  *time.Time
+}
+
+// SessionView is a session as its owner sees it in the list.
+type SessionView struct {
+	Ref        string // short opaque reference for "end this session"
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	IP         string
+	UserAgent  string
+	Current    bool
+}
+
+func hashToken(tok string) []byte {
+	h := sha256.Sum256([]byte(tok))
+	return h[:]
+}
+
+func newToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+var errBadSignIn = &models.Error{Code: models.CodeUnauthorized, Field: "email", Message: "Email or password is not right."}
+
+// ErrThrottled is returned when too many sign-ins failed recently.
+var ErrThrottled = &models.Error{Code: models.CodeTooMany, Field: "email", Message: "Too many failed attempts. Wait a few minutes and try again."}
+
+// SignIn checks the password and opens a new session. The failure message is
+// the same for an unknown email, a wrong password and a disabled user.
+func (s *Store) SignIn(ctx context.Context, email, password, ip, ua string) (token string, u models.User, err error) {
+	email = models.NormalizeEmail(email)
+	now := s.Now()
+	since := now.Add(-ThrottleWindow)
+	var perAccount, perAddress int64
+	db := s.db.WithContext(ctx)
+	if err := db.Table("sign_in_failures").Where("email = ? AND at > ?", email, since).Count(&perAccount).Error; err != nil {
+		return "", u, fmt.Errorf("count failures: %w", err)
+	}
+	if err := db.Table("sign_in_failures").Where("ip = ? AND at > ?", ip, since).Count(&perAddress).Error; err != nil {
+		return "", u, fmt.Errorf("count failures: %w", err)
+	}
+	if perAccount >= ThrottlePerAccount || perAddress >= ThrottlePerAddress {
+		return "", u, ErrThrottled
+	}
+	found := db.Where("email = ?", email).Take(&u).Error == nil
+	hash := models.DummyPasswordHash
+	if found {
+		hash = u.PasswordHash
+	}
+	ok := models.CheckPassword(hash, password) && found && u.DisabledAt == nil
+	if !ok {
+		if err := db.Exec("INSERT INTO sign_in_failures (email, ip, at) VALUES (?, ?, ?)", email, ip, now).Error; err != nil {
+			return "", u, fmt.Errorf("record failure: %w", err)
+		}
+		return "", models.User{}, errBadSignIn
+	}
+	token = newToken()
+	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		if err := tx.Create(&UserSession{IDHash: hashToken(token), UserID: u.ID, CreatedAt: now, LastSeenAt: now, IP: ip, UserAgent: truncate(ua, 300)}).Error; err != nil {
+			return fmt.Errorf("create session: %w", err)
+		}
+		if err := tx.Exec("DELETE FROM sign_in_failures WHERE email = ?", email).Error; err != nil {
+			return err
+		}
+		a := actorOf(u, ip)
+		return audit(tx, a, now, "user.sign_in", "user", u.ID, nil, map[string]any{"ip": ip}, u.OrganisationID)
+	})
+	return token, u, err
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// Session resolves a session token to its user. It enforces the idle and
+// absolute timeouts, revocation and disabled users, and refreshes last seen.
+func (s *Store) Session(ctx context.Context, token string) (models.User, error) {
+	var u models.User
+	if token == "" {
+		return u, &models.Error{Code: models.CodeUnauthorized, Message: "Sign in to continue."}
+	}
+	now := s.Now()
+	h := hashToken(token)
+	var sess UserSession
+	if err := s.db.WithContext(ctx).Where("id_hash = ?", h).Take(&sess).Error; err != nil {
+		return u, &models.Error{Code: models.CodeUnauthorized, Message: "Your session has ended. Sign in again."}
+	}
+	if sess.RevokedAt != nil || now.Sub(sess.LastSeenAt) > SessionIdle || now.Sub(sess.CreatedAt) > SessionAbsolute {
+		return u, &models.Error{Code: models.CodeUnauthorized, Message: "Your session has ended. Sign in again."}
+	}
+	if err := s.db.WithContext(ctx).Take(&u, sess.UserID).Error; err != nil {
+		return u, fmt.Errorf("load session user: %w", err)
+	}
+	if u.DisabledAt != nil {
+		return models.User{}, &models.Error{Code: models.CodeUnauthorized, Message: "Your session has ended. Sign in again."}
+	}
+	if now.Sub(sess.LastSeenAt) > lastSeenEvery {
+		s.db.WithContext(ctx).Model(&UserSession{}).Where("id_hash = ?", h).Update("last_seen_at", now)
+	}
+	return u, nil
+}
+
+// SignOut ends the session of this token.
+func (s *Store) SignOut(ctx context.Context, a models.Actor, token string) error {
+	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		if err := tx.Model(&UserSession{}).Where("id_hash = ? AND revoked_at IS NULL", hashToken(token)).Update("revoked_at", now).Error; err != nil {
+			return err
+		}
+		return audit(tx, a, now, "user.sign_out", "user", a.UserID, nil, nil, a.OrgID)
+	})
+}
+
+// Sessions lists the actor's live sessions, newest first.
+func (s *Store) Sessions(ctx context.Context, a models.Actor, currentToken string) ([]SessionView, error) {
+	var rows []UserSession
+	now := s.Now()
+	err := s.db.WithContext(ctx).Where("user_id = ? AND revoked_at IS NULL AND last_seen_at > ? AND created_at > ?",
+		a.UserID, now.Add(-SessionIdle), now.Add(-SessionAbsolute)).Order("created_at DESC").Limit(100).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	cur := hashToken(currentToken)
+	out := make([]SessionView, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, SessionView{Ref: base64.RawURLEncoding.EncodeToString(r.IDHash[:12]), CreatedAt: r.CreatedAt,
+			LastSeenAt: r.LastSeenAt, IP: r.IP, UserAgent: r.UserAgent, Current: string(r.IDHash) == string(cur)})
+	}
+	return out, nil
+}
+
+// EndOtherSessions revokes every session of the actor but the current one.
+func (s *Store) EndOtherSessions(ctx context.Context, a models.Actor, currentToken string) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		res := tx.Model(&UserSession{}).Where("user_id = ? AND id_hash <> ? AND revoked_at IS NULL", a.UserID, hashToken(currentToken)).Update("revoked_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return audit(tx, a, now, "user.sessions_ended", "user", a.UserID, nil, map[string]any{"ended": n}, a.OrgID)
+	})
+	return n, err
+}
+
+// SetLocale changes the actor's interface language.
+func (s *Store) SetLocale(ctx context.Context, a models.Actor, locale string) error {
+	if !models.ValidLocale(locale) {
+		return &models.Error{Code: models.CodeInvalid, Field: "locale", Message: "Choose a language from the list."}
+	}
+	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		if err := tx.Model(&models.User{}).Where("id = ?", a.UserID).Updates(map[string]any{"locale": locale, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		return audit(tx, a, now, "user.locale_changed", "user", a.UserID, map[string]any{"locale": a.Locale}, map[string]any{"locale": locale}, a.OrgID)
+	})
+}
+
+// ActorOf builds the actor of a signed-in user for one request.
+func ActorOf(u models.User, ip string) models.Actor { return actorOf(u, ip) }
+
+func actorOf(u models.User, ip string) models.Actor {
+	return models.Actor{UserID: u.ID, Name: u.Name, OrgID: u.OrganisationID, OrgKind: u.Role.Kind(), Role: u.Role,
+		CanAddCustomers: u.CanAddCustomers, CanMigrateCustomers: u.CanMigrateCustomers, IP: ip, Locale: u.Locale, TimeZone: u.TimeZone}
+}

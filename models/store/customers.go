@@ -1,0 +1,279 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"partnerconsole/models"
+)
+
+// CustomerRow is a customers-list row: the customer and, on the desk, the
+// name of the console it belongs to.
+type CustomerRow struct {
+	models.Customer
+	ConsoleName string
+}
+
+// scopeCustomers limits a customers query to what the actor may see
+// (R-ROLE-6): a console its own customers, a customer itself, the desk all.
+func scopeCustomers(a models.Actor) func(*gorm.DB) *gorm.DB {
+	return func(db *gorm.DB) *gorm.DB {
+		switch a.OrgKind {
+		case models.OrgConsole:
+			return db.Where("customers.console_id = ?", a.OrgID)
+		case models.OrgCustomer:
+			return db.Where("customers.id = ?", a.OrgID)
+		case models.OrgOperator:
+			return db
+		}
+		return db.Where("false")
+	}
+}
+
+func canListCustomers(a models.Actor) error {
+	if a.Can(models.PermReadCustomers) || a.Can(models.PermDeskCustomers) {
+		return nil
+	}
+	return models.Forbidden
+}
+
+// customerQuery applies scope and filter; the sort decides the keyset.
+func (s *Store) customerQuery(ctx context.Context, a models.Actor, f models.CustomerFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("customers").Scopes(scopeCustomers(a))
+	if t := strings.TrimSpace(f.Query); t != "" {
+		if id, err := uuid.Parse(t); err == nil {
+			q = q.Where("customers.tenant_id = ?", id)
+		} else {
+			lt := strings.ToLower(t)
+			like := "%" + escapeLike(lt) + "%"
+			prefix := escapeLike(lt) + "%"
+			q = q.Where(`(lower(customers.name) LIKE ? OR (customers.domain COLLATE "C") LIKE ?)`, like, prefix)
+		}
+	}
+	if f.Country != "" {
+		q = q.Where("customers.country = ?", f.Country)
+	}
+	if f.Channel != "" {
+		q = q.Where("customers.channel = ?", f.Channel)
+	}
+	return q
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// keyset adds the sort order and the "after this row" condition.
+func customerKeyset(q *gorm.DB, sort models.CustomerSort, after models.Cursor, hasCursor bool) *gorm.DB {
+	switch sort {
+	case models.SortByCreated:
+		if hasCursor {
+			if t, err := time.Parse(time.RFC3339Nano, after.Key); err == nil {
+				q = q.Where("(customers.created_at, customers.id) < (?, ?)", t, after.ID)
+			}
+		}
+		return q.Order("customers.created_at DESC, customers.id DESC")
+	default:
+		if hasCursor {
+			q = q.Where("(lower(customers.name), customers.id) > (?, ?)", after.Key, after.ID)
+		}
+		return q.Order("lower(customers.name), customers.id")
+	}
+}
+
+func customerCursor(sort models.CustomerSort, c models.Customer) models.Cursor {
+	if sort == models.SortByCreated {
+		return models.Cursor{Key: c.CreatedAt.UTC().Format(time.RFC3339Nano), ID: c.ID}
+	}
+	return models.Cursor{Key: strings.ToLower(c.Name), ID: c.ID}
+}
+
+// ListCustomers returns one keyset page of the actor's customers. It runs
+// two queries whatever the size of the list: the page, and a count capped at
+// CountCap rows.
+func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.CustomerFilter, cursor string) (models.Page[CustomerRow], error) {
+	var page models.Page[CustomerRow]
+	if err := canListCustomers(a); err != nil {
+		return page, err
+	}
+	after, has := models.DecodeCursor(cursor)
+	q := customerKeyset(s.customerQuery(ctx, a, f), f.Sort, after, has).
+		Select("customers.*, coalesce(consoles.name, '') AS console_name").
+		Joins("LEFT JOIN consoles ON consoles.id = customers.console_id").
+		Limit(models.PageSize + 1)
+	var rows []CustomerRow
+	if err := q.Find(&rows).Error; err != nil {
+		return page, fmt.Errorf("list customers: %w", err)
+	}
+	if len(rows) > models.PageSize {
+		rows = rows[:models.PageSize]
+		page.Next = customerCursor(f.Sort, rows[len(rows)-1].Customer).Encode()
+	}
+	page.Items = rows
+	total, many, err := cappedCount(s.customerQuery(ctx, a, f))
+	if err != nil {
+		return page, err
+	}
+	page.Total, page.Many = total, many
+	return page, nil
+}
+
+// cappedCount counts at most CountCap+1 rows: an exact COUNT(*) over a large
+// list costs many times the page itself, so past the cap we say "many".
+func cappedCount(q *gorm.DB) (int64, bool, error) {
+	var n int64
+	sub := q.Select("1").Limit(models.CountCap + 1)
+	if err := q.Session(&gorm.Session{NewDB: true}).Table("(?) AS capped", sub).Count(&n).Error; err != nil {
+		return 0, false, fmt.Errorf("count: %w", err)
+	}
+	if n > models.CountCap {
+		return models.CountCap, true, nil
+	}
+	return n, false, nil
+}
+
+// ExportCustomers streams every customer matching the filter, in batches,
+// and records the export in the audit log.
+func (s *Store) ExportCustomers(ctx context.Context, a models.Actor, f models.CustomerFilter, emit func(CustomerRow) error) error {
+	if err := canListCustomers(a); err != nil {
+		return err
+	}
+	cursor := ""
+	for {
+		var rows []CustomerRow
+		after, has := models.DecodeCursor(cursor)
+		err := customerKeyset(s.customerQuery(ctx, a, f), f.Sort, after, has).
+			Select("customers.*, coalesce(consoles.name, '') AS console_name").
+			Joins("LEFT JOIN consoles ON consoles.id = customers.console_id").
+			Limit(1000).Find(&rows).Error
+		if err != nil {
+			return fmt.Errorf("export customers: %w", err)
+		}
+		for _, r := range rows {
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+		if len(rows) < 1000 {
+			break
+		}
+		cursor = customerCursor(f.Sort, rows[len(rows)-1].Customer).Encode()
+	}
+	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		return audit(tx, a, now, "customers.exported", "organisation", a.OrgID, nil, f, a.OrgID)
+	})
+}
+
+// GetCustomer loads one customer the actor may see; any other id is not found.
+func (s *Store) GetCustomer(ctx context.Context, a models.Actor, id int64) (CustomerRow, error) {
+	var c CustomerRow
+	if err := canListCustomers(a); err != nil && !(a.OrgKind == models.OrgCustomer && a.OrgID == id) {
+		return c, err
+	}
+	err := s.db.WithContext(ctx).Table("customers").Scopes(scopeCustomers(a)).
+		Select("customers.*, coalesce(consoles.name, '') AS console_name").
+		Joins("LEFT JOIN consoles ON consoles.id = customers.console_id").
+		Where("customers.id = ?", id).Take(&c).Error
+	return c, notFound(err)
+}
+
+// CustomerSubscriptions lists a customer's subscriptions with their product,
+// in one query.
+func (s *Store) CustomerSubscriptions(ctx context.Context, a models.Actor, customerID int64) ([]models.Subscription, error) {
+	if _, err := s.GetCustomer(ctx, a, customerID); err != nil {
+		return nil, err
+	}
+	q := s.db.WithContext(ctx).Joins("Product").Where("subscriptions.customer_id = ?", customerID)
+	if a.OrgKind == models.OrgConsole {
+		// A console sees the subscriptions it sells, not another reseller's.
+		q = q.Where("subscriptions.console_id = ?", a.OrgID)
+	}
+	var subs []models.Subscription
+	if err := q.Order("subscriptions.id").Limit(500).Find(&subs).Error; err != nil {
+		return nil, fmt.Errorf("list subscriptions: %w", err)
+	}
+	return subs, nil
+}
+
+var errDomainTaken = &models.Error{Code: models.CodeInvalid, Field: "domain", Message: "This domain is already registered on the platform."}
+
+// CreateCustomer adds a customer to the actor's console (needs customers.add).
+func (s *Store) CreateCustomer(ctx context.Context, a models.Actor, in models.CustomerInput) (models.Customer, error) {
+	var c models.Customer
+	if a.OrgKind != models.OrgConsole || !a.Can(models.PermAddCustomers) {
+		return c, models.Forbidden
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return c, err
+	}
+	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		orgID, err := newOrganisation(tx, models.OrgCustomer, now)
+		if err != nil {
+			return err
+		}
+		console := a.OrgID
+		c = models.Customer{ID: orgID, ConsoleID: &console, Name: in.Name, Domain: in.Domain, TenantID: uuid.New(),
+			Country: in.Country, Channel: models.ChannelReseller, ContactName: in.ContactName,
+			ContactEmail: in.ContactEmail, ContactPhone: in.ContactPhone, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&c).Error; err != nil {
+			if uniqueViolation(err, "customers_domain_key") {
+				return errDomainTaken
+			}
+			return fmt.Errorf("create customer: %w", err)
+		}
+		return audit(tx, a, now, "customer.created", "customer", c.ID, nil, customerAudit(c), a.OrgID, c.ID)
+	})
+	return c, err
+}
+
+// UpdateCustomer edits a customer's profile (needs customers.add).
+func (s *Store) UpdateCustomer(ctx context.Context, a models.Actor, id int64, in models.CustomerInput) (models.Customer, error) {
+	var c models.Customer
+	if a.OrgKind != models.OrgConsole || !a.Can(models.PermAddCustomers) {
+		// Still answer not_found for foreign ids, so a forbidden user learns nothing.
+		if _, err := s.GetCustomer(ctx, a, id); err != nil {
+			return c, err
+		}
+		return c, models.Forbidden
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return c, err
+	}
+	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		if err := forUpdate(tx).Scopes(scopeCustomers(a)).Where("customers.id = ?", id).Take(&c).Error; err != nil {
+			return notFound(err)
+		}
+		before := customerAudit(c)
+		c.Name, c.Domain, c.Country = in.Name, in.Domain, in.Country
+		c.ContactName, c.ContactEmail, c.ContactPhone = in.ContactName, in.ContactEmail, in.ContactPhone
+		c.UpdatedAt = now
+		if err := tx.Save(&c).Error; err != nil {
+			if uniqueViolation(err, "customers_domain_key") {
+				return errDomainTaken
+			}
+			return fmt.Errorf("update customer %d: %w", id, err)
+		}
+		return audit(tx, a, now, "customer.updated", "customer", c.ID, before, customerAudit(c), a.OrgID, c.ID)
+	})
+	return c, err
+}
+
+func customerAudit(c models.Customer) map[string]any {
+	return map[string]any{"name": c.Name, "domain": c.Domain, "country": c.Country, "contact_name": c.ContactName,
+		"contact_email": c.ContactEmail, "contact_phone": c.ContactPhone}
+}
+
+func newOrganisation(tx *gorm.DB, kind models.OrgKind, now time.Time) (int64, error) {
+	var id int64
+	if err := tx.Raw("INSERT INTO organisations (kind, created_at) VALUES (?, ?) RETURNING id", kind, now).Scan(&id).Error; err != nil {
+		return 0, fmt.Errorf("create organisation: %w", err)
+	}
+	return id, nil
+}

@@ -1,0 +1,142 @@
+// Package store persists the domain in PostgreSQL. Each exported method is
+// one use case in one transaction: it scopes rows to the actor's tenant
+// (a foreign id is not_found), applies the domain rule, and writes the audit
+// event in the same transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
+
+	"partnerconsole/migrations"
+	"partnerconsole/models"
+)
+
+// Store is the persistence layer.
+type Store struct {
+	db  *gorm.DB
+	now func() time.Time
+	// SecretKey encrypts secrets at rest (AES-256-GCM); 32 bytes.
+	SecretKey []byte
+}
+
+// New wraps an open GORM handle. clock is read once per transaction.
+func New(db *gorm.DB, clock func() time.Time) *Store {
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Store{db: db, now: clock}
+}
+
+// DB exposes the handle for health checks and tests.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Now reads the store's clock.
+func (s *Store) Now() time.Time { return s.now().UTC() }
+
+// Open connects a pgx pool and a GORM handle over it.
+func Open(ctx context.Context, dsn string, maxConns int32) (*pgxpool.Pool, *gorm.DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect database: %w", err)
+	}
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            false,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("open gorm: %w", err)
+	}
+	return pool, db, nil
+}
+
+// Migrate applies every pending migration.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// tx runs fn in one transaction with the clock read once.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
+	now := s.Now()
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, now) })
+}
+
+// audit writes one audit event per organisation whose log shows it.
+func audit(tx *gorm.DB, a models.Actor, now time.Time, action, recordType string, recordID int64, before, after any, orgs ...int64) error {
+	var b, af []byte
+	if before != nil {
+		b, _ = json.Marshal(before)
+	}
+	if after != nil {
+		af, _ = json.Marshal(after)
+	}
+	seen := map[int64]bool{}
+	for _, org := range orgs {
+		if org == 0 || seen[org] {
+			continue
+		}
+		seen[org] = true
+		ev := models.AuditEvent{OrganisationID: org, ActorName: a.Name, Action: action, RecordType: recordType,
+			RecordID: recordID, Before: b, After: af, IP: a.IP, At: now}
+		if a.UserID != 0 {
+			uid := a.UserID
+			ev.ActorUserID = &uid
+		}
+		if err := tx.Create(&ev).Error; err != nil {
+			return fmt.Errorf("write audit %s: %w", action, err)
+		}
+	}
+	return nil
+}
+
+// notFound turns gorm's record-not-found into the domain's not_found.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.NotFound
+	}
+	return err
+}
+
+// uniqueViolation tells whether err is a unique-constraint violation of the
+// named constraint (any when name is "").
+func uniqueViolation(err error, name string) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && pg.Code == "23505" {
+		return name == "" || pg.ConstraintName == name
+	}
+	return false
+}
+
+// forUpdate locks the selected rows until the transaction ends.
+func forUpdate(tx *gorm.DB) *gorm.DB { return tx.Clauses(clause.Locking{Strength: "UPDATE"}) }
