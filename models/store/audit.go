@@ -79,13 +79,3 @@ func (s *Store) ExportAudit(ctx context.Context, a models.Actor, f models.AuditF
 		last = rows[len(rows)-1].ID
 	}
 }
-
-// AuditActions lists the distinct actions in the actor's log, for the filter.
-func (s *Store) AuditActions(ctx context.Context, a models.Actor) ([]string, error) {
-	var out []string
-	q := s.db.WithContext(ctx).Model(&models.AuditEvent{}).Distinct("action").Order("action").Limit(200)
-	if !a.IsDesk() {
-		q = q.Where("organisation_id = ?", a.OrgID)
-	}
-	return out, q.Pluck("action", &out).Error
-}

@@ -199,3 +199,19 @@ func (s *Store) SaveBillingAccount(ctx context.Context, a models.Actor, id int64
 func billingAudit(b models.BillingAccount) map[string]any {
 	return map[string]any{"name": b.Name, "currency": b.Currency, "legal_entity": b.LegalEntity}
 }
+
+// ConsoleCustomers is the first page of a console's customers, for the desk.
+func (s *Store) ConsoleCustomers(ctx context.Context, a models.Actor, consoleID int64) ([]models.Customer, error) {
+	if err := a.Require(models.PermDeskCustomers); err != nil {
+		return nil, err
+	}
+	var rows []models.Customer
+	err := s.db.WithContext(ctx).Where("console_id = ?", consoleID).Order("lower(name), id").Limit(models.PageSize).Find(&rows).Error
+	return rows, err
+}
+
+// FirstConsole returns the oldest console (demo data's first).
+func (s *Store) FirstConsole(ctx context.Context) (models.Console, error) {
+	var c models.Console
+	return c, notFound(s.db.WithContext(ctx).Order("id").Take(&c).Error)
+}

@@ -1,0 +1,110 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"partnerconsole/models"
+	"partnerconsole/views"
+	"partnerconsole/views/auth"
+)
+
+// SignInPage shows the sign-in form; a signed-in user goes to their portal.
+func (h *H) SignInPage(c echo.Context) error {
+	if a := Actor(c); a != nil {
+		return c.Redirect(http.StatusSeeOther, a.Role.Portal())
+	}
+	f := views.NewForm()
+	f.Values["next"] = safeNext(c.QueryParam("next"))
+	return Render(c, http.StatusOK, auth.SignIn(h.page(c, "Sign in"), f))
+}
+
+// SignIn checks the credentials, rotates the session and lands the user in
+// their portal (or the page they wanted).
+func (h *H) SignIn(c echo.Context) error {
+	f := formOf(c, "email", "next")
+	token, u, err := h.Store.SignIn(ctx(c), c.FormValue("email"), c.FormValue("password"), RealIP(c), c.Request().UserAgent())
+	if err != nil {
+		code := models.ErrorCode(err)
+		if code != models.CodeUnauthorized && code != models.CodeTooMany {
+			return err
+		}
+		f.Errors = models.FieldErrors{"email": err.(*models.Error).Message}
+		status := http.StatusUnprocessableEntity
+		if code == models.CodeTooMany {
+			status = http.StatusTooManyRequests
+		}
+		return Render(c, status, auth.SignIn(h.page(c, "Sign in"), f))
+	}
+	if err := h.Sessions.Begin(c, token); err != nil {
+		return err
+	}
+	dest := u.Role.Portal()
+	if n := safeNext(f.Get("next")); n != "" && strings.HasPrefix(n, dest) {
+		dest = n
+	}
+	return c.Redirect(http.StatusSeeOther, dest)
+}
+
+// safeNext keeps only local paths, so sign-in cannot redirect off-site.
+func safeNext(n string) string {
+	if strings.HasPrefix(n, "/") && !strings.HasPrefix(n, "//") && !strings.Contains(n, "\\") {
+		return n
+	}
+	return ""
+}
+
+// SignOut ends the session.
+func (h *H) SignOut(c echo.Context) error {
+	if a := Actor(c); a != nil {
+		tok, _ := c.Get(KeyToken).(string)
+		if err := h.Store.SignOut(ctx(c), *a, tok); err != nil {
+			return err
+		}
+	}
+	if err := h.Sessions.End(c); err != nil {
+		return err
+	}
+	h.Sessions.Flash(c, views.Flash{Kind: "info", Text: Translator(c).T("You are signed out.")})
+	return c.Redirect(http.StatusSeeOther, "/sign-in")
+}
+
+// Account shows the user's profile and sessions.
+func (h *H) Account(c echo.Context) error {
+	a := mustActor(c)
+	tok, _ := c.Get(KeyToken).(string)
+	u, err := h.Store.Session(ctx(c), tok)
+	if err != nil {
+		return err
+	}
+	sessions, err := h.Store.Sessions(ctx(c), a, tok)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, auth.Account(h.page(c, "My account"), u, sessions))
+}
+
+// EndOtherSessions signs the user out everywhere else.
+func (h *H) EndOtherSessions(c echo.Context) error {
+	tok, _ := c.Get(KeyToken).(string)
+	n, err := h.Store.EndOtherSessions(ctx(c), mustActor(c), tok)
+	if err != nil {
+		return err
+	}
+	h.Sessions.Flash(c, views.Flash{Kind: "success", Text: Translator(c).T("{{.N}} other sessions ended.", "N", n)})
+	return c.Redirect(http.StatusSeeOther, "/account")
+}
+
+// SetLocale changes the user's language and returns to the page they were on.
+func (h *H) SetLocale(c echo.Context) error {
+	if err := h.Store.SetLocale(ctx(c), mustActor(c), c.FormValue("locale")); err != nil {
+		return err
+	}
+	back := safeNext(c.FormValue("back"))
+	if back == "" {
+		back = mustActor(c).Role.Portal()
+	}
+	return c.Redirect(http.StatusSeeOther, back)
+}

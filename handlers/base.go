@@ -1,0 +1,155 @@
+// Package handlers holds the HTTP entry points, by area. A handler binds a
+// form, calls one store method with the actor, and renders; rules live in
+// models and the store.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"partnerconsole/i18n"
+	"partnerconsole/models"
+	"partnerconsole/models/store"
+	"partnerconsole/views"
+)
+
+// Context keys set by the web middleware.
+const (
+	KeyActor      = "pc.actor"
+	KeyTranslator = "pc.tr"
+	KeyCSRF       = "csrf" // echo's CSRF middleware default key
+	KeyFlash      = "pc.flash"
+	KeyToken      = "pc.token"
+	KeyOrgName    = "pc.orgname"
+	KeyRequestID  = "pc.reqid"
+)
+
+// Sessions is the cookie side of sessions, provided by the web package.
+type Sessions interface {
+	// Begin stores a new session token in the cookie (rotating any old one).
+	Begin(c echo.Context, token string) error
+	// End clears the cookie.
+	End(c echo.Context) error
+	// Flash stores a message for the next page.
+	Flash(c echo.Context, f views.Flash)
+}
+
+// Deps are what handlers need.
+type Deps struct {
+	Store    *store.Store
+	I18n     *i18n.Bundle
+	Log      *slog.Logger
+	Sessions Sessions
+	// Secure marks production mode (Secure cookies, HSTS).
+	Secure bool
+	// BaseURL is the console's public address, for links in emails.
+	BaseURL string
+}
+
+// H holds every handler.
+type H struct{ Deps }
+
+// New returns the handlers.
+func New(d Deps) *H { return &H{Deps: d} }
+
+// Actor returns the signed-in actor, nil when signed out.
+func Actor(c echo.Context) *models.Actor {
+	a, _ := c.Get(KeyActor).(*models.Actor)
+	return a
+}
+
+// mustActor is for routes the guard already restricted to signed-in users.
+func mustActor(c echo.Context) models.Actor {
+	if a := Actor(c); a != nil {
+		return *a
+	}
+	return models.Actor{}
+}
+
+// Translator returns the request's translator.
+func Translator(c echo.Context) *i18n.Translator {
+	t, _ := c.Get(KeyTranslator).(*i18n.Translator)
+	return t
+}
+
+// PageFor builds a view's page context from the request.
+func PageFor(c echo.Context, title string) views.Page {
+	tr := Translator(c)
+	if tr == nil {
+		tr = i18n.English
+	}
+	p := views.Page{Title: tr.T(title), Actor: Actor(c), T: tr, Path: c.Request().URL.Path}
+	p.CSRF, _ = c.Get(KeyCSRF).(string)
+	p.Flash, _ = c.Get(KeyFlash).(views.Flash)
+	p.OrgName, _ = c.Get(KeyOrgName).(string)
+	return p
+}
+
+func (h *H) page(c echo.Context, title string) views.Page { return PageFor(c, title) }
+
+// Render writes a templ component with a status.
+func Render(c echo.Context, status int, comp templ.Component) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().WriteHeader(status)
+	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// redirect sends a flash and a 303 to url; an htmx request gets HX-Redirect.
+func (h *H) redirect(c echo.Context, url string, flash string) error {
+	if flash != "" {
+		h.Sessions.Flash(c, views.Flash{Kind: "success", Text: Translator(c).T(flash)})
+	}
+	if c.Request().Header.Get("HX-Request") == "true" {
+		c.Response().Header().Set("HX-Redirect", url)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, url)
+}
+
+// formOf copies the posted values of the named fields into a view form.
+func formOf(c echo.Context, names ...string) views.Form {
+	f := views.NewForm()
+	for _, n := range names {
+		f.Values[n] = strings.TrimSpace(c.FormValue(n))
+	}
+	return f
+}
+
+// pathID reads a numeric path parameter; a bad one is a 404.
+func pathID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, models.NotFound
+	}
+	return id, nil
+}
+
+// withQuery returns path?query with one parameter replaced.
+func withQuery(path string, q url.Values, key, value string) string {
+	n := url.Values{}
+	for k, v := range q {
+		n[k] = append([]string(nil), v...)
+	}
+	if value == "" {
+		n.Del(key)
+	} else {
+		n.Set(key, value)
+	}
+	if len(n) == 0 {
+		return path
+	}
+	return path + "?" + n.Encode()
+}
+
+// ctx is the request's context.
+func ctx(c echo.Context) context.Context { return c.Request().Context() }
+
+// RealIP is the client address as the trusted extractor saw it.
+func RealIP(c echo.Context) string { return c.RealIP() }

@@ -1,0 +1,165 @@
+package handlers
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"partnerconsole/models"
+	"partnerconsole/models/store"
+	"partnerconsole/views"
+	"partnerconsole/views/customers"
+)
+
+var customerFields = []string{"name", "domain", "country", "contact_name", "contact_email", "contact_phone"}
+
+func customerFilter(c echo.Context) models.CustomerFilter {
+	f := models.CustomerFilter{
+		Query:   strings.TrimSpace(c.QueryParam("q")),
+		Country: strings.ToUpper(strings.TrimSpace(c.QueryParam("country"))),
+		Channel: models.Channel(c.QueryParam("channel")),
+		Sort:    models.CustomerSort(c.QueryParam("sort")),
+	}
+	if !models.ValidCountry(f.Country) {
+		f.Country = ""
+	}
+	if f.Channel != models.ChannelDirect && f.Channel != models.ChannelReseller {
+		f.Channel = ""
+	}
+	if f.Sort != models.SortByCreated {
+		f.Sort = models.SortByName
+	}
+	return f
+}
+
+// Customers lists the actor's customers (console) or all customers (desk).
+func (h *H) Customers(c echo.Context) error {
+	a := mustActor(c)
+	f := customerFilter(c)
+	cursor := c.QueryParam("after")
+	page, err := h.Store.ListCustomers(ctx(c), a, f, cursor)
+	if err != nil {
+		return err
+	}
+	base := a.Role.Portal() + "/customers"
+	q := c.QueryParams()
+	v := customers.ListView{Filter: f, Page: page, Base: base, OnFirst: cursor == "",
+		CSVURL: withQuery(base+".csv", q, "after", ""), FirstURL: withQuery(base, q, "after", "")}
+	if page.Next != "" {
+		v.NextURL = withQuery(base, q, "after", page.Next)
+	}
+	return Render(c, http.StatusOK, customers.List(h.page(c, "Customers"), v))
+}
+
+// CustomersCSV exports every customer of the current filter.
+func (h *H) CustomersCSV(c echo.Context) error {
+	a := mustActor(c)
+	f := customerFilter(c)
+	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="customers-%s.csv"`, time.Now().UTC().Format("20060102")))
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	_ = w.Write([]string{"id", "name", "domain", "tenant_id", "country", "channel", "console", "contact_name", "contact_email", "contact_phone", "created_at"})
+	err := h.Store.ExportCustomers(ctx(c), a, f, func(r store.CustomerRow) error {
+		return w.Write([]string{fmt.Sprint(r.ID), csvSafe(r.Name), r.Domain, r.TenantID.String(), r.Country, string(r.Channel),
+			csvSafe(r.ConsoleName), csvSafe(r.ContactName), csvSafe(r.ContactEmail), csvSafe(r.ContactPhone), r.CreatedAt.UTC().Format(time.RFC3339)})
+	})
+	w.Flush()
+	if err != nil {
+		h.Log.Error("export customers", "error", err)
+	}
+	return nil
+}
+
+// csvSafe defuses spreadsheet formulas in user-typed cells.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// Customer shows one customer: profile, subscriptions and audit trail.
+func (h *H) Customer(c echo.Context) error {
+	a := mustActor(c)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	cust, err := h.Store.GetCustomer(ctx(c), a, id)
+	if err != nil {
+		return err
+	}
+	subs, err := h.Store.CustomerSubscriptions(ctx(c), a, id)
+	if err != nil {
+		return err
+	}
+	trail, err := h.Store.ListAudit(ctx(c), a, models.AuditFilter{RecordType: "customer", RecordID: id}, "")
+	if err != nil {
+		return err
+	}
+	v := customers.DetailView{Customer: cust, Subscriptions: subs, Audit: trail.Items, Base: a.Role.Portal() + "/customers"}
+	return Render(c, http.StatusOK, customers.Detail(h.page(c, cust.Name), v))
+}
+
+// NewCustomer shows the empty add-customer form.
+func (h *H) NewCustomer(c echo.Context) error {
+	return Render(c, http.StatusOK, customers.Form(h.page(c, "Add a customer"), views.NewForm(), 0))
+}
+
+// CreateCustomer adds a customer; bad input re-renders with 422.
+func (h *H) CreateCustomer(c echo.Context) error {
+	f := formOf(c, customerFields...)
+	cust, err := h.Store.CreateCustomer(ctx(c), mustActor(c), customerInput(f))
+	if fe, ok := models.AsValidation(err); ok {
+		f.Errors = fe
+		return Render(c, http.StatusUnprocessableEntity, customers.Form(h.page(c, "Add a customer"), f, 0))
+	}
+	if err != nil {
+		return err
+	}
+	return h.redirect(c, fmt.Sprintf("/console/customers/%d", cust.ID), "Customer added.")
+}
+
+// EditCustomer shows the edit form filled with the customer.
+func (h *H) EditCustomer(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	cust, err := h.Store.GetCustomer(ctx(c), mustActor(c), id)
+	if err != nil {
+		return err
+	}
+	f := views.NewForm()
+	f.Values = map[string]string{"name": cust.Name, "domain": cust.Domain, "country": cust.Country,
+		"contact_name": cust.ContactName, "contact_email": cust.ContactEmail, "contact_phone": cust.ContactPhone}
+	return Render(c, http.StatusOK, customers.Form(h.page(c, "Edit customer"), f, id))
+}
+
+// UpdateCustomer saves the edit form.
+func (h *H) UpdateCustomer(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f := formOf(c, customerFields...)
+	_, err = h.Store.UpdateCustomer(ctx(c), mustActor(c), id, customerInput(f))
+	if fe, ok := models.AsValidation(err); ok {
+		f.Errors = fe
+		return Render(c, http.StatusUnprocessableEntity, customers.Form(h.page(c, "Edit customer"), f, id))
+	}
+	if err != nil {
+		return err
+	}
+	return h.redirect(c, fmt.Sprintf("/console/customers/%d", id), "Customer saved.")
+}
+
+func customerInput(f views.Form) models.CustomerInput {
+	return models.CustomerInput{Name: f.Get("name"), Domain: f.Get("domain"), Country: f.Get("country"),
+		ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone")}
+}

@@ -1,0 +1,115 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"partnerconsole/models"
+	"partnerconsole/models/store"
+	"partnerconsole/views"
+	"partnerconsole/views/desk"
+	"partnerconsole/views/home"
+)
+
+// Home sends a visitor to their portal, or to sign-in.
+func (h *H) Home(c echo.Context) error {
+	if a := Actor(c); a != nil {
+		return c.Redirect(http.StatusSeeOther, a.Role.Portal())
+	}
+	return c.Redirect(http.StatusSeeOther, "/sign-in")
+}
+
+// ConsoleHome is the partner console's start page.
+func (h *H) ConsoleHome(c echo.Context) error {
+	a := mustActor(c)
+	con, err := h.Store.MyConsole(ctx(c), a)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, home.Console(h.page(c, "Home"), con))
+}
+
+// CustomerDashboard is the customer admin's start page: their organisation
+// and its subscriptions.
+func (h *H) CustomerDashboard(c echo.Context) error {
+	a := mustActor(c)
+	cust, err := h.Store.GetCustomer(ctx(c), a, a.OrgID)
+	if err != nil {
+		return err
+	}
+	subs, err := h.Store.CustomerSubscriptions(ctx(c), a, a.OrgID)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, home.Customer(h.page(c, "Dashboard"), cust, subs))
+}
+
+// DeskHome is the support desk's start page.
+func (h *H) DeskHome(c echo.Context) error {
+	return Render(c, http.StatusOK, home.Desk(h.page(c, "Home")))
+}
+
+// DeskConsoles lists every console on the platform.
+func (h *H) DeskConsoles(c echo.Context) error {
+	a := mustActor(c)
+	f := store.ConsoleFilter{Query: strings.TrimSpace(c.QueryParam("q")), Sort: models.CustomerSort(c.QueryParam("sort"))}
+	cursor := c.QueryParam("after")
+	page, err := h.Store.ListConsoles(ctx(c), a, f, cursor)
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	v := desk.ConsolesView{Filter: f, Page: page, OnFirst: cursor == "", FirstURL: withQuery("/desk/consoles", q, "after", "")}
+	if page.Next != "" {
+		v.NextURL = withQuery("/desk/consoles", q, "after", page.Next)
+	}
+	return Render(c, http.StatusOK, desk.Consoles(h.page(c, "Consoles"), v))
+}
+
+// DeskConsole shows one console with its customers.
+func (h *H) DeskConsole(c echo.Context) error {
+	a := mustActor(c)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	con, err := h.Store.GetConsole(ctx(c), a, id)
+	if err != nil {
+		return err
+	}
+	custs, err := h.Store.ConsoleCustomers(ctx(c), a, id)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, desk.Console(h.page(c, con.Name), con, custs))
+}
+
+var consoleFields = []string{"name", "country", "default_currency", "tier", "distributor_name", "admin_name", "admin_email"}
+
+// NewConsole shows the onboarding form.
+func (h *H) NewConsole(c echo.Context) error {
+	f := views.NewForm()
+	f.Values["tier"] = string(models.TierDirect)
+	return Render(c, http.StatusOK, desk.ConsoleForm(h.page(c, "Onboard a reseller"), f))
+}
+
+// CreateConsole onboards a reseller console and its first super admin.
+func (h *H) CreateConsole(c echo.Context) error {
+	f := formOf(c, consoleFields...)
+	in := models.ConsoleInput{Name: f.Get("name"), Country: f.Get("country"), DefaultCurrency: f.Get("default_currency"),
+		Tier: models.Tier(f.Get("tier")), DistributorName: f.Get("distributor_name"), AdminName: f.Get("admin_name"),
+		AdminEmail: f.Get("admin_email"), AdminPassword: c.FormValue("admin_password")}
+	con, _, err := h.Store.OnboardConsole(ctx(c), mustActor(c), in)
+	if fe, ok := models.AsValidation(err); ok {
+		f.Errors = fe
+		return Render(c, http.StatusUnprocessableEntity, desk.ConsoleForm(h.page(c, "Onboard a reseller"), f))
+	}
+	if err != nil {
+		return err
+	}
+	h.Sessions.Flash(c, views.Flash{Kind: "success", Text: Translator(c).T("Console created. Its public reseller id is {{.ID}}.", "ID", con.PublicResellerID)})
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/desk/consoles/%d", con.ID))
+}

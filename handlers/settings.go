@@ -1,0 +1,90 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"partnerconsole/models"
+	"partnerconsole/views"
+	"partnerconsole/views/settings"
+)
+
+// ConsoleSettings shows the console's settings, including its public
+// reseller id, and its billing accounts.
+func (h *H) ConsoleSettings(c echo.Context) error {
+	a := mustActor(c)
+	con, err := h.Store.MyConsole(ctx(c), a)
+	if err != nil {
+		return err
+	}
+	accounts, err := h.Store.ListBillingAccounts(ctx(c), a)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, settings.Console(h.page(c, "Settings"), con, accounts))
+}
+
+// BillingAccounts lists the console's billing accounts.
+func (h *H) BillingAccounts(c echo.Context) error {
+	accounts, err := h.Store.ListBillingAccounts(ctx(c), mustActor(c))
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, settings.BillingAccounts(h.page(c, "Billing accounts"), accounts))
+}
+
+var billingFields = []string{"name", "currency", "legal_entity"}
+
+// NewBillingAccount shows the form, in the console's default currency.
+func (h *H) NewBillingAccount(c echo.Context) error {
+	f := views.NewForm()
+	if con, err := h.Store.MyConsole(ctx(c), mustActor(c)); err == nil {
+		f.Values["currency"] = con.DefaultCurrency
+	}
+	return Render(c, http.StatusOK, settings.BillingForm(h.page(c, "Add a billing account"), f, 0))
+}
+
+// CreateBillingAccount saves a new billing account.
+func (h *H) CreateBillingAccount(c echo.Context) error { return h.saveBilling(c, 0) }
+
+// EditBillingAccount shows a billing account's form.
+func (h *H) EditBillingAccount(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	b, err := h.Store.GetBillingAccount(ctx(c), mustActor(c), id)
+	if err != nil {
+		return err
+	}
+	f := views.NewForm()
+	f.Values = map[string]string{"name": b.Name, "currency": b.Currency, "legal_entity": b.LegalEntity}
+	return Render(c, http.StatusOK, settings.BillingForm(h.page(c, "Edit billing account"), f, id))
+}
+
+// UpdateBillingAccount saves a billing account.
+func (h *H) UpdateBillingAccount(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	return h.saveBilling(c, id)
+}
+
+func (h *H) saveBilling(c echo.Context, id int64) error {
+	f := formOf(c, billingFields...)
+	title := "Add a billing account"
+	if id != 0 {
+		title = "Edit billing account"
+	}
+	_, err := h.Store.SaveBillingAccount(ctx(c), mustActor(c), id, models.BillingAccountInput{Name: f.Get("name"), Currency: f.Get("currency"), LegalEntity: f.Get("legal_entity")})
+	if fe, ok := models.AsValidation(err); ok {
+		f.Errors = fe
+		return Render(c, http.StatusUnprocessableEntity, settings.BillingForm(h.page(c, title), f, id))
+	}
+	if err != nil {
+		return err
+	}
+	return h.redirect(c, "/console/billing-accounts", "Billing account saved.")
+}

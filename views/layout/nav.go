@@ -1,0 +1,72 @@
+// Package layout is the app shell: the base document, the navigation of each
+// portal and role, flash messages and error pages.
+package layout
+
+import (
+	"strings"
+
+	"partnerconsole/models"
+	"partnerconsole/views"
+)
+
+// NavItem is one link of a portal's navigation.
+type NavItem struct {
+	Label  string
+	Href   string
+	TestID string
+}
+
+// Nav lists the links a user may use: only what their role permits.
+func Nav(p views.Page) []NavItem {
+	a := p.Actor
+	if a == nil {
+		return nil
+	}
+	var items []NavItem
+	add := func(ok bool, label, href, id string) {
+		if ok {
+			items = append(items, NavItem{Label: p.Tr(label), Href: href, TestID: id})
+		}
+	}
+	switch a.OrgKind {
+	case models.OrgConsole:
+		add(true, "Home", "/console", "nav-home")
+		add(a.Can(models.PermReadCustomers), "Customers", "/console/customers", "nav-customers")
+		add(a.Can(models.PermManageUsers), "Users", "/console/users", "nav-users")
+		add(a.Can(models.PermManageBilling), "Billing accounts", "/console/billing-accounts", "nav-billing")
+		add(a.Can(models.PermViewSettings), "Settings", "/console/settings", "nav-settings")
+		add(a.Can(models.PermReadAudit), "Audit log", "/console/audit", "nav-audit")
+	case models.OrgCustomer:
+		add(true, "Dashboard", "/admin", "nav-home")
+		add(a.Can(models.PermReadAudit), "Audit log", "/admin/audit", "nav-audit")
+	case models.OrgOperator:
+		add(true, "Home", "/desk", "nav-home")
+		add(a.Can(models.PermDeskConsoles), "Consoles", "/desk/consoles", "nav-consoles")
+		add(a.Can(models.PermDeskCustomers), "Customers", "/desk/customers", "nav-customers")
+		add(a.Can(models.PermReadAudit), "Audit log", "/desk/audit", "nav-audit")
+	}
+	items = append(items, NavItem{Label: p.Tr("My account"), Href: "/account", TestID: "nav-account"})
+	return items
+}
+
+// Current tells whether a nav link is the page being shown.
+func Current(p views.Page, href string) bool {
+	if href == p.Portal() || href == "/account" {
+		return p.Path == href
+	}
+	return p.Path == href || strings.HasPrefix(p.Path, href+"/")
+}
+
+// PortalName is the portal's title for the top bar.
+func PortalName(p views.Page) string {
+	if p.Actor == nil {
+		return ""
+	}
+	switch p.Actor.OrgKind {
+	case models.OrgConsole:
+		return p.Tr("Partner console")
+	case models.OrgCustomer:
+		return p.Tr("Customer admin")
+	}
+	return p.Tr("Support desk")
+}

@@ -1,0 +1,103 @@
+// Package web is the serving plumbing: the echo server, every route in one
+// table, middleware, sessions and the error-to-page mapping.
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Config is read from the environment; defaults suit local use.
+type Config struct {
+	Addr        string // ADDR, default 127.0.0.1:8080
+	DatabaseURL string // DATABASE_URL; empty starts a private PostgreSQL
+	DataDir     string // DATA_DIR, default ./.data
+	Production  bool   // APP_ENV=production
+	SessionKey  []byte // SESSION_KEY (32+ bytes, base64 or raw)
+	SecretKey   []byte // ENCRYPTION_KEY (32 bytes, base64), AES-256-GCM for secrets at rest
+	BaseURL     string // BASE_URL, used in emails
+	SMTPURL     string // SMTP_URL, e.g. smtp://user:pass@host:587
+	TrustProxy  bool   // TRUST_PROXY=1: take the client address from X-Forwarded-For set by our proxy
+	MaxBody     string // MAX_BODY, default 12M
+	DBMaxConns  int32  // DB_MAX_CONNS, default 20
+}
+
+// ConfigFromEnv reads the configuration. Production refuses to start without
+// its session and encryption keys.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:        def(getenv("ADDR"), "127.0.0.1:8080"),
+		DatabaseURL: getenv("DATABASE_URL"),
+		DataDir:     def(getenv("DATA_DIR"), ".data"),
+		Production:  getenv("APP_ENV") == "production",
+		BaseURL:     getenv("BASE_URL"),
+		SMTPURL:     getenv("SMTP_URL"),
+		TrustProxy:  getenv("TRUST_PROXY") == "1",
+		MaxBody:     def(getenv("MAX_BODY"), "12M"),
+		DBMaxConns:  20,
+	}
+	if n, err := strconv.Atoi(getenv("DB_MAX_CONNS")); err == nil && n > 0 {
+		c.DBMaxConns = int32(n)
+	}
+	var err error
+	if c.SessionKey, err = key(getenv("SESSION_KEY"), 32); err != nil {
+		return c, fmt.Errorf("SESSION_KEY: %w", err)
+	}
+	if c.SecretKey, err = key(getenv("ENCRYPTION_KEY"), 32); err != nil {
+		return c, fmt.Errorf("ENCRYPTION_KEY: %w", err)
+	}
+	if c.Production {
+		var missing []string
+		if c.SessionKey == nil {
+			missing = append(missing, "SESSION_KEY")
+		}
+		if c.SecretKey == nil {
+			missing = append(missing, "ENCRYPTION_KEY")
+		}
+		if c.DatabaseURL == "" {
+			missing = append(missing, "DATABASE_URL")
+		}
+		if len(missing) > 0 {
+			return c, fmt.Errorf("production mode needs %s (see README, Configuration)", strings.Join(missing, ", "))
+		}
+	} else {
+		// Local mode: fixed development keys derived from a constant, so a
+		// restart keeps sessions; never used in production.
+		if c.SessionKey == nil {
+			k := sha256.Sum256([]byte("partner-console local session key"))
+			c.SessionKey = k[:]
+		}
+		if c.SecretKey == nil {
+			k := sha256.Sum256([]byte("partner-console local encryption key"))
+			c.SecretKey = k[:]
+		}
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	return c, nil
+}
+
+func def(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+func key(v string, n int) ([]byte, error) {
+	if v == "" {
+		return nil, nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(v); err == nil && len(b) >= n {
+		return b[:n], nil
+	}
+	if len(v) >= n {
+		return []byte(v)[:n], nil
+	}
+	return nil, errors.New("must be at least 32 bytes (base64-encode 32 random bytes: openssl rand -base64 32)")
+}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"partnerconsole/handlers"
+	"partnerconsole/i18n"
+	"partnerconsole/models/store"
+	"partnerconsole/static"
+)
+
+// Deps are what the server is built from.
+type Deps struct {
+	Store  *store.Store
+	I18n   *i18n.Bundle
+	Log    *slog.Logger
+	// Ready reports extra readiness checks (the job runner); nil means ready.
+	Ready func(ctx context.Context) error
+	// MetricsToken, when set, is required as a bearer token on /metrics;
+	// otherwise /metrics answers only loopback clients.
+	MetricsToken string
+	// Registry collects Prometheus metrics; nil makes a new one.
+	Registry *prometheus.Registry
+}
+
+// NewServer builds the echo server with every route and middleware.
+func NewServer(cfg Config, d Deps) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// The client address decides the sign-in throttle budget: by default take
+	// the TCP peer, so a forged X-Forwarded-For buys no fresh budget. Behind
+	// our own proxy, take the right-most address the proxy appended.
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	} else {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	sess := newCookieSessions(cfg.SessionKey, cfg.Production)
+	h := handlers.New(handlers.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Sessions: sess, Secure: cfg.Production, BaseURL: cfg.BaseURL})
+
+	reg := d.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	}
+	reqs := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "http_requests_total", Help: "HTTP requests by route and status."}, []string{"method", "route", "status"})
+	dur := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "http_request_duration_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"method", "route"})
+	reg.MustRegister(reqs, dur)
+
+	hsts := 0
+	if cfg.Production {
+		hsts = 63072000
+	}
+	e.Use(
+		middleware.Recover(),
+		middleware.RequestID(),
+		requestLog(d.Log),
+		func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error {
+				start := time.Now()
+				err := next(c)
+				if err != nil {
+					c.Error(err)
+				}
+				reqs.WithLabelValues(c.Request().Method, c.Path(), strconv.Itoa(c.Response().Status)).Inc()
+				dur.WithLabelValues(c.Request().Method, c.Path()).Observe(time.Since(start).Seconds())
+				return nil
+			}
+		},
+		middleware.SecureWithConfig(middleware.SecureConfig{
+			XSSProtection:         "0",
+			ContentTypeNosniff:    "nosniff",
+			XFrameOptions:         "DENY",
+			HSTSMaxAge:            hsts,
+			ContentSecurityPolicy: contentSecurityPolicy,
+			ReferrerPolicy:        "same-origin",
+		}),
+		middleware.BodyLimit(cfg.MaxBody),
+		middleware.CSRFWithConfig(middleware.CSRFConfig{
+			TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+			CookieName:     "pc_csrf",
+			CookiePath:     "/",
+			CookieHTTPOnly: true,
+			CookieSecure:   cfg.Production,
+			CookieSameSite: http.SameSiteLaxMode,
+			ContextKey:     handlers.KeyCSRF,
+			Skipper: func(c echo.Context) bool {
+				p := c.Request().URL.Path
+				return p == "/healthz" || p == "/readyz" || p == "/metrics" || len(p) > 7 && p[:8] == "/static/"
+			},
+		}),
+		authenticate(d.Store, sess, d.I18n),
+	)
+
+	// Static files, cached for a day; names are stable.
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServer(http.FS(static.FS))))))
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	e.GET("/readyz", func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+		defer cancel()
+		db, err := d.Store.DB().DB()
+		if err == nil {
+			err = db.PingContext(ctx)
+		}
+		if err != nil {
+			return c.String(http.StatusServiceUnavailable, "database: unavailable")
+		}
+		if d.Ready != nil {
+			if err := d.Ready(ctx); err != nil {
+				return c.String(http.StatusServiceUnavailable, err.Error())
+			}
+		}
+		return c.String(http.StatusOK, "ready")
+	})
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	e.GET("/metrics", func(c echo.Context) error {
+		if d.MetricsToken != "" {
+			if subtle.ConstantTimeCompare([]byte(c.Request().Header.Get("Authorization")), []byte("Bearer "+d.MetricsToken)) != 1 {
+				return echo.ErrNotFound
+			}
+		} else if ip := net.ParseIP(c.RealIP()); ip == nil || !ip.IsLoopback() {
+			return echo.ErrNotFound
+		}
+		metrics.ServeHTTP(c.Response(), c.Request())
+		return nil
+	})
+	for _, r := range Routes(h) {
+		e.Add(r.Method, r.Path, r.Handler, guard(r.Access))
+	}
+	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
+	return e
+}
+
+func cacheFor(d time.Duration, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(d.Seconds())))
+		h.ServeHTTP(w, r)
+	})
+}
