@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	"math"
+	"strings"
 
 	"time"
 
@@ -50,18 +51,20 @@ func MustLoad() *Bundle {
 	return b
 }
 
-// Messages returns the ids translated for a locale.
-func (b *Bundle) Messages(locale string) map[string]bool {
+// Messages returns the ids translated for a locale, across all its files
+// (core.fr.toml, cases.fr.toml, ...).
+func Messages(locale string) map[string]bool {
 	out := map[string]bool{}
-	tag := language.Make(locale)
-	for _, t := range b.b.LanguageTags() {
-		if t == tag {
-			data, _ := files.ReadFile("locales/" + locale + ".toml")
-			var m map[string]any
-			_ = toml.Unmarshal(data, &m)
-			for k := range m {
-				out[k] = true
-			}
+	entries, _ := files.ReadDir("locales")
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), "."+locale+".toml") {
+			continue
+		}
+		data, _ := files.ReadFile("locales/" + e.Name())
+		var m map[string]any
+		_ = toml.Unmarshal(data, &m)
+		for k := range m {
+			out[k] = true
 		}
 	}
 	return out

@@ -80,5 +80,8 @@ func Routes(h *handlers.H) []Route {
 		{GET, "/desk/audit", h.Audit, desk(models.PermReadAudit)},
 		{GET, "/desk/audit.csv", h.AuditCSV, desk(models.PermReadAudit)},
 	}
+	for _, area := range areaRoutes {
+		r = append(r, area(h)...)
+	}
 	return r
 }
