@@ -105,10 +105,11 @@ func withDB(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*stor
 		defer srv.Stop()
 		dsn = srv.URL("console")
 	}
-	_, db, err := store.Open(ctx, dsn, cfg.DBMaxConns)
+	pool, db, err := store.Open(ctx, dsn, cfg.DBMaxConns)
 	if err != nil {
 		return err
 	}
+	defer pool.Close()
 	sqlDB, _ := db.DB()
 	defer sqlDB.Close()
 	if err := store.Migrate(ctx, sqlDB); err != nil {

@@ -1,0 +1,30 @@
+# Partner Console — the two commands a newcomer needs:
+#   make run    runs the console (its own PostgreSQL in ./.data when DATABASE_URL is unset)
+#   make test   runs the whole test suite (its own PostgreSQL and headless Chromium)
+GO ?= go
+
+.PHONY: run test build generate vendor check bench
+
+run:
+	$(GO) run ./cmd/console serve
+
+test:
+	$(GO) test -count=1 -timeout 30m ./...
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/console ./cmd/console
+
+generate:
+	$(GO) tool templ generate
+
+# Re-vendor front-end files from npm after changing package.json.
+vendor:
+	npm install --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js static/js/htmx.min.js
+
+check:
+	$(GO) vet ./...
+	test -z "$$(gofmt -l $$(git ls-files '*.go'))"
+
+bench:
+	$(GO) run ./cmd/bench
