@@ -170,7 +170,7 @@ WITH orgs AS (
 INSERT INTO customers (id, console_id, name, domain, tenant_id, country, channel, contact_name, contact_email, created_at, updated_at)
 SELECT id, ?, 'Customer ' || lpad(id::text, 8, '0') || ' ' || (ARRAY['Systems','Labs','Retail','Foods','Energy','Media','Health','Logistics'])[1 + id % 8],
        'cust' || id || '.bulk.example', gen_random_uuid(), (ARRAY['FR','US','GB','JP','DE','CA','AU','SE','NL','CH'])[1 + id % 10], 'reseller',
-       'Contact ' || id, 'it' || id || '@cust' || id || '.bulk.example', ? - (id % 1000) * interval '1 minute', ?
+       'Contact ' || id, 'it' || id || '@cust' || id || '.bulk.example', ?::timestamptz - (id % 1000) * interval '1 minute', ?
 FROM orgs`, now, m, consoleID, now, now).Error
 		})
 		if err != nil {
