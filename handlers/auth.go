@@ -108,3 +108,11 @@ func (h *H) SetLocale(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, back)
 }
+
+// SetTimeZone changes the user's time zone.
+func (h *H) SetTimeZone(c echo.Context) error {
+	if err := h.Store.SetTimeZone(ctx(c), mustActor(c), c.FormValue("time_zone")); err != nil {
+		return err
+	}
+	return h.redirect(c, "/account", "Time zone saved.")
+}

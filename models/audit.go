@@ -30,5 +30,5 @@ var AuditActions = []string{
 	"user.sign_in", "user.sign_out", "user.sessions_ended", "user.locale_changed",
 	"user.created", "user.updated", "user.disabled", "user.enabled",
 	"customer.created", "customer.updated", "customers.exported",
-	"billing_account.created", "billing_account.updated", "console.onboarded",
+	"billing_account.created", "billing_account.updated", "console.onboarded", "user.time_zone_changed",
 }

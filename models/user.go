@@ -76,3 +76,11 @@ func (in UserInput) Validate(kind OrgKind, creating bool) error {
 	}
 	return f.Err()
 }
+
+// TimeZones are the zones offered in the account page's picker; any IANA
+// zone name is accepted.
+var TimeZones = []string{
+	"UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Amsterdam", "Europe/Stockholm", "Europe/Zurich",
+	"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto", "America/Vancouver",
+	"Asia/Tokyo", "Asia/Singapore", "Asia/Kolkata", "Australia/Sydney", "Australia/Perth", "Pacific/Auckland",
+}

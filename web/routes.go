@@ -37,6 +37,7 @@ func Routes(h *handlers.H) []Route {
 		{GET, "/account", h.Account, anyUser},
 		{POST, "/account/sessions/end-others", h.EndOtherSessions, anyUser},
 		{POST, "/account/locale", h.SetLocale, anyUser},
+		{POST, "/account/time-zone", h.SetTimeZone, anyUser},
 
 		// Partner console
 		{GET, "/console", h.ConsoleHome, console("")},

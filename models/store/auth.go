@@ -209,3 +209,17 @@ func actorOf(u models.User, ip string) models.Actor {
 	return models.Actor{UserID: u.ID, Name: u.Name, OrgID: u.OrganisationID, OrgKind: u.Role.Kind(), Role: u.Role,
 		CanAddCustomers: u.CanAddCustomers, CanMigrateCustomers: u.CanMigrateCustomers, IP: ip, Locale: u.Locale, TimeZone: u.TimeZone}
 }
+
+// SetTimeZone changes the actor's time zone (an IANA name), in which dates
+// and times, such as a migration window, are shown to them.
+func (s *Store) SetTimeZone(ctx context.Context, a models.Actor, zone string) error {
+	if _, err := time.LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
+		return &models.Error{Code: models.CodeInvalid, Field: "time_zone", Message: "Choose a time zone from the list."}
+	}
+	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		if err := tx.Model(&models.User{}).Where("id = ?", a.UserID).Updates(map[string]any{"time_zone": zone, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		return audit(tx, a, now, "user.time_zone_changed", "user", a.UserID, map[string]any{"time_zone": a.TimeZone}, map[string]any{"time_zone": zone}, a.OrgID)
+	})
+}
