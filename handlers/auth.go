@@ -38,6 +38,15 @@ func (h *H) SignIn(c echo.Context) error {
 		}
 		return Render(c, status, auth.SignIn(h.page(c, "Sign in"), f))
 	}
+	// Signing in over a live session (another user at the same browser)
+	// ends that session too: the old token must not outlive the rotation.
+	if prev, _ := c.Get(KeyToken).(string); prev != "" {
+		if a := Actor(c); a != nil {
+			if err := h.Store.SignOut(ctx(c), *a, prev); err != nil {
+				return err
+			}
+		}
+	}
 	if err := h.Sessions.Begin(c, token); err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ const (
 	KeyToken      = "pc.token"
 	KeyOrgName    = "pc.orgname"
 	KeyRequestID  = "pc.reqid"
+	KeyUnread     = "pc.unread" // unread notices, for the bell
 )
 
 // Sessions is the cookie side of sessions, provided by the web package.
@@ -89,6 +90,7 @@ func PageFor(c echo.Context, title string) views.Page {
 	p.CSRF, _ = c.Get(KeyCSRF).(string)
 	p.Flash, _ = c.Get(KeyFlash).(views.Flash)
 	p.OrgName, _ = c.Get(KeyOrgName).(string)
+	p.Unread, _ = c.Get(KeyUnread).(int)
 	return p
 }
 

@@ -147,6 +147,11 @@ func (h *H) UpdateCustomer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A foreign or unknown id is a 404 whatever the form holds: check it
+	// before validation can answer 422.
+	if _, err := h.Store.GetCustomer(ctx(c), mustActor(c), id); err != nil {
+		return err
+	}
 	f := formOf(c, customerFields...)
 	_, err = h.Store.UpdateCustomer(ctx(c), mustActor(c), id, customerInput(f))
 	if fe, ok := models.AsValidation(err); ok {

@@ -69,6 +69,10 @@ func (h *H) UpdateBillingAccount(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A foreign or unknown id is a 404 whatever the form holds.
+	if _, err := h.Store.GetBillingAccount(ctx(c), mustActor(c), id); err != nil {
+		return err
+	}
 	return h.saveBilling(c, id)
 }
 

@@ -1,42 +1,110 @@
 // Package i18n translates the interface (R-I18N-1) and formats money and
 // dates per locale. Message ids are the English text itself, so English is
 // always complete; fr and ja files translate them. A test checks that every
-// id used in views has a French and a Japanese translation.
+// id used in views, handlers, web and model errors has a French and a
+// Japanese translation.
 package i18n
 
 import (
 	"embed"
 	"fmt"
-	"math"
+	"io/fs"
+	"path"
+	"sort"
 	"strings"
-
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
-	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-	"golang.org/x/text/number"
 )
 
 //go:embed locales/*.toml
 var files embed.FS
 
-// Bundle holds every translation.
-type Bundle struct{ b *goi18n.Bundle }
+// Locales are the languages the interface speaks; English is the source.
+var Locales = []string{"en", "fr", "ja"}
 
-// Load reads the embedded translation files.
-func Load() (*Bundle, error) {
-	b := goi18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	entries, err := files.ReadDir("locales")
+// Bundle holds every translation.
+type Bundle struct {
+	b     *goi18n.Bundle
+	cache sync.Map // locale|zone → *Translator
+}
+
+// catalogueFile is one locales/<area>.<locale>.toml file.
+type catalogueFile struct {
+	Name     string            // file name, e.g. "core.fr.toml"
+	Locale   string            // "fr"
+	Messages map[string]string // English id → translation
+}
+
+// readCatalogue parses every translation file. The files are flat TOML:
+// one `"English text" = "Traduction"` line per message. They are parsed here
+// rather than by go-i18n's file loader, which reads a top-level key such as
+// "Other", "One" or "Description" as a plural form and refuses the file.
+func readCatalogue(fsys fs.FS) ([]catalogueFile, error) {
+	names, err := fs.Glob(fsys, "locales/*.toml")
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		if _, err := b.LoadMessageFileFS(files, "locales/"+e.Name()); err != nil {
-			return nil, fmt.Errorf("load %s: %w", e.Name(), err)
+	sort.Strings(names)
+	var out []catalogueFile
+	for _, name := range names {
+		base := path.Base(name)
+		parts := strings.Split(strings.TrimSuffix(base, ".toml"), ".")
+		if len(parts) != 2 || !validLocale(parts[1]) {
+			return nil, fmt.Errorf("%s: name translation files <area>.<locale>.toml with locale one of %v", base, Locales)
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var raw map[string]any
+		if err := toml.Unmarshal(data, &raw); err != nil {
+			return nil, fmt.Errorf("%s: %w", base, err)
+		}
+		f := catalogueFile{Name: base, Locale: parts[1], Messages: make(map[string]string, len(raw))}
+		for id, v := range raw {
+			s, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s: %q is not a string; write flat \"English text\" = \"translation\" lines", base, id)
+			}
+			f.Messages[id] = s
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func validLocale(l string) bool {
+	for _, x := range Locales {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// Load reads the embedded translation files.
+func Load() (*Bundle, error) { return load(files) }
+
+func load(fsys fs.FS) (*Bundle, error) {
+	b := goi18n.NewBundle(language.English)
+	cat, err := readCatalogue(fsys)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range cat {
+		msgs := make([]*goi18n.Message, 0, len(f.Messages))
+		for id, text := range f.Messages {
+			if text == "" {
+				continue // an empty translation falls back to English
+			}
+			msgs = append(msgs, &goi18n.Message{ID: id, Other: text})
+		}
+		if err := b.AddMessages(language.Make(f.Locale), msgs...); err != nil {
+			return nil, fmt.Errorf("load %s: %w", f.Name, err)
 		}
 	}
 	return &Bundle{b: b}, nil
@@ -55,16 +123,15 @@ func MustLoad() *Bundle {
 // (core.fr.toml, cases.fr.toml, ...).
 func Messages(locale string) map[string]bool {
 	out := map[string]bool{}
-	entries, _ := files.ReadDir("locales")
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), "."+locale+".toml") {
+	cat, _ := readCatalogue(files)
+	for _, f := range cat {
+		if f.Locale != locale {
 			continue
 		}
-		data, _ := files.ReadFile("locales/" + e.Name())
-		var m map[string]any
-		_ = toml.Unmarshal(data, &m)
-		for k := range m {
-			out[k] = true
+		for id, text := range f.Messages {
+			if text != "" {
+				out[id] = true
+			}
 		}
 	}
 	return out
@@ -73,34 +140,41 @@ func Messages(locale string) map[string]bool {
 // English is a translator for when no request context exists yet.
 var English = &Translator{Locale: "en", Zone: time.UTC}
 
-// Translator speaks one locale in one time zone.
+// Translator speaks one locale in one time zone. It is immutable and safe
+// for concurrent use.
 type Translator struct {
 	Locale string
 	Zone   *time.Location
 	l      *goi18n.Localizer
-	p      *message.Printer
 }
 
-// For returns a translator for a locale ("en", "fr", "ja") and time zone.
+// For returns a translator for a locale ("en", "fr", "ja") and an IANA time
+// zone; anything else falls back to English and UTC.
 func (b *Bundle) For(locale, zone string) *Translator {
-	switch locale {
-	case "en", "fr", "ja":
-	default:
+	if !validLocale(locale) {
 		locale = "en"
+	}
+	key := locale + "|" + zone
+	if t, ok := b.cache.Load(key); ok {
+		return t.(*Translator)
 	}
 	loc, err := time.LoadLocation(zone)
 	if err != nil || zone == "" {
 		loc = time.UTC
 	}
-	tag := language.Make(locale)
-	return &Translator{Locale: locale, Zone: loc, l: goi18n.NewLocalizer(b.b, locale), p: message.NewPrinter(tag)}
+	t := &Translator{Locale: locale, Zone: loc, l: goi18n.NewLocalizer(b.b, locale)}
+	if err == nil && zone != "" {
+		// Only valid zone names are cached, so the cache stays bounded.
+		b.cache.Store(key, t)
+	}
+	return t
 }
 
 // T translates an English message. args are name/value pairs for the
 // message's {{.Name}} placeholders.
 func (t *Translator) T(msg string, args ...any) string {
 	if t == nil || t.l == nil {
-		return msg
+		return fill(msg, args)
 	}
 	var data map[string]any
 	if len(args) > 0 {
@@ -114,102 +188,25 @@ func (t *Translator) T(msg string, args ...any) string {
 		TemplateData:   data,
 	})
 	if err != nil {
-		return msg
+		return fill(msg, args)
 	}
 	return out
 }
 
-// Money formats integer minor units of a currency for the locale, e.g.
-// "€1,234.50" in English, "1 234,50 €" in French, "￥1,235" in Japanese.
-func (t *Translator) Money(minor int64, cur string) string {
-	unit, err := currency.ParseISO(cur)
-	if err != nil {
-		return fmt.Sprintf("%d %s", minor, cur)
+// fill substitutes {{.Name}} placeholders without a bundle (the English
+// translator used before a request has one).
+func fill(msg string, args []any) string {
+	for i := 0; i+1 < len(args); i += 2 {
+		msg = strings.ReplaceAll(msg, "{{."+fmt.Sprint(args[i])+"}}", fmt.Sprint(args[i+1]))
 	}
-	scale, _ := currency.Standard.Rounding(unit)
-	v := float64(minor) / math.Pow10(scale)
-	p := t.printer()
-	return p.Sprint(currency.Symbol(unit.Amount(v)))
-}
-
-// MoneyAmount formats minor units as a plain decimal for a form field.
-func MoneyAmount(minor int64, cur string) string {
-	unit, err := currency.ParseISO(cur)
-	if err != nil {
-		return fmt.Sprint(minor)
-	}
-	scale, _ := currency.Standard.Rounding(unit)
-	if scale == 0 {
-		return fmt.Sprint(minor)
-	}
-	neg := ""
-	if minor < 0 {
-		neg, minor = "-", -minor
-	}
-	pow := int64(math.Pow10(scale))
-	return fmt.Sprintf("%s%d.%0*d", neg, minor/pow, scale, minor%pow)
-}
-
-// Number formats an integer with the locale's grouping.
-func (t *Translator) Number(n int64) string { return t.printer().Sprint(number.Decimal(n)) }
-
-func (t *Translator) printer() *message.Printer {
-	if t == nil || t.p == nil {
-		return message.NewPrinter(language.English)
-	}
-	return t.p
-}
-
-var frMonths = []string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
-
-// Date formats a calendar date for the locale (no time zone shift: dates such
-// as renewal dates are calendar days).
-func (t *Translator) Date(d time.Time) string {
-	if d.IsZero() {
-		return "—"
-	}
-	switch t.locale() {
-	case "fr":
-		return fmt.Sprintf("%d %s %d", d.Day(), frMonths[d.Month()-1], d.Year())
-	case "ja":
-		return fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
-	}
-	return d.Format("2 Jan 2006")
-}
-
-// DateTime formats an instant in the user's time zone.
-func (t *Translator) DateTime(ts time.Time) string {
-	if ts.IsZero() {
-		return "—"
-	}
-	zone := time.UTC
-	if t != nil && t.Zone != nil {
-		zone = t.Zone
-	}
-	ts = ts.In(zone)
-	switch t.locale() {
-	case "fr":
-		return fmt.Sprintf("%d %s %d %s", ts.Day(), frMonths[ts.Month()-1], ts.Year(), ts.Format("15:04 MST"))
-	case "ja":
-		return fmt.Sprintf("%d年%d月%d日 %s", ts.Year(), int(ts.Month()), ts.Day(), ts.Format("15:04 MST"))
-	}
-	return ts.Format("2 Jan 2006 15:04 MST")
+	return msg
 }
 
 func (t *Translator) locale() string {
-	if t == nil {
+	if t == nil || t.Locale == "" {
 		return "en"
 	}
 	return t.Locale
-}
-
-// CountryName is the country's name in the locale.
-func (t *Translator) CountryName(code string) string {
-	r, err := language.ParseRegion(code)
-	if err != nil {
-		return code
-	}
-	return regionName(t.locale(), r)
 }
 
 // LanguageName is a locale's own name, for the language picker.
@@ -222,6 +219,3 @@ func LanguageName(locale string) string {
 	}
 	return "English"
 }
-
-// Countries lists ISO 3166-1 alpha-2 codes, sorted by name in the locale.
-func (t *Translator) Countries() []string { return sortedCountries(t.locale()) }

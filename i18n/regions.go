@@ -7,37 +7,61 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+
+	"partnerconsole/models"
 )
 
 var (
-	countryOnce  sync.Once
-	countryCodes []string
-	sortedMu     sync.Mutex
-	sortedCache  = map[string][]string{}
+	sortedMu    sync.Mutex
+	sortedCache = map[string][]string{}
 )
 
-// allCountries enumerates every ISO 3166-1 alpha-2 code known to x/text.
-func allCountries() []string {
-	countryOnce.Do(func() {
-		for a := 'A'; a <= 'Z'; a++ {
-			for b := 'A'; b <= 'Z'; b++ {
-				code := string([]rune{a, b})
-				r, err := language.ParseRegion(code)
-				if err == nil && r.IsCountry() && r.String() == code {
-					countryCodes = append(countryCodes, code)
-				}
-			}
-		}
-	})
-	return countryCodes
+// CountryName is the country's name in the locale ("Royaume-Uni" for GB in
+// French, "イギリス" in Japanese); the code itself when it is unknown.
+func (t *Translator) CountryName(code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	return regionName(t.locale(), r)
+}
+
+// shortNames are the short forms CLDR gives for names whose display form is
+// long; a country picker shows the short one, as Google's consoles do.
+var shortNames = map[string]map[string]string{
+	"en": {"HK": "Hong Kong", "MO": "Macao"},
+	"fr": {"HK": "Hong Kong", "MO": "Macao"},
+	"ja": {"HK": "香港", "MO": "マカオ"},
+}
+
+// jaReadings are the katakana readings of the Japanese country names that
+// start with kanji, so the list sorts in dictionary (gojūon) order as
+// Japanese readers expect (中国 under チ, 日本 under ニ).
+var jaReadings = map[string]string{
+	"IO": "エイリョウインドヨウチイキ", "VG": "エイリョウヴァージンショトウ", "KR": "カンコク",
+	"UM": "ガッシュウコクリョウユウショウリトウ", "EH": "ニシサハラ", "GQ": "セキドウギニア", "TW": "タイワン",
+	"CF": "チュウオウアフリカキョウワコク", "HK": "ホンコン", "CN": "チュウゴク", "TL": "ヒガシティモール",
+	"ZA": "ミナミアフリカ", "SS": "ミナミスーダン", "AQ": "ナンキョク", "JP": "ニホン", "GF": "フツリョウギアナ",
+	"PF": "フツリョウポリネシア", "TF": "フツリョウキョクナンショトウ", "VI": "ベイリョウヴァージンショトウ",
+	"AS": "ベイリョウサモア", "MP": "キタマリアナショトウ", "KP": "キタチョウセン",
 }
 
 func regionName(locale string, r language.Region) string {
+	if n, ok := shortNames[locale][r.String()]; ok {
+		return n
+	}
 	n := display.Regions(language.Make(locale)).Name(r)
 	if n == "" {
 		return r.String()
 	}
 	return n
+}
+
+// Countries lists the ISO 3166-1 alpha-2 codes the console accepts
+// (models.CountryCodes, the same list models.ValidCountry checks), sorted by
+// their names in the locale with the locale's collation.
+func (t *Translator) Countries() []string {
+	return append([]string(nil), sortedCountries(t.locale())...)
 }
 
 func sortedCountries(locale string) []string {
@@ -46,14 +70,31 @@ func sortedCountries(locale string) []string {
 	if c, ok := sortedCache[locale]; ok {
 		return c
 	}
-	codes := append([]string(nil), allCountries()...)
+	codes := models.CountryCodes()
 	col := collate.New(language.Make(locale))
-	names := map[string]string{}
-	for _, c := range codes {
-		r, _ := language.ParseRegion(c)
-		names[c] = regionName(locale, r)
+	if locale == "ja" {
+		// x/text's Japanese tailoring misplaces the long-vowel mark (ガーナ
+		// before アゼルバイジャン); the root collation orders kana correctly.
+		col = collate.New(language.Und)
 	}
-	sort.Slice(codes, func(i, j int) bool { return col.CompareString(names[codes[i]], names[codes[j]]) < 0 })
+	names := make(map[string]string, len(codes))
+	for _, c := range codes {
+		r, err := language.ParseRegion(c)
+		switch {
+		case err != nil:
+			names[c] = c
+		case locale == "ja" && jaReadings[c] != "":
+			names[c] = jaReadings[c]
+		default:
+			names[c] = regionName(locale, r)
+		}
+	}
+	sort.SliceStable(codes, func(i, j int) bool {
+		if d := col.CompareString(names[codes[i]], names[codes[j]]); d != 0 {
+			return d < 0
+		}
+		return codes[i] < codes[j]
+	})
 	sortedCache[locale] = codes
 	return codes
 }

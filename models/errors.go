@@ -48,11 +48,16 @@ var NotFound = &Error{Code: CodeNotFound, Message: "Not found."}
 // Forbidden is the answer for a role that may not do something.
 var Forbidden = &Error{Code: CodeForbidden, Message: "You are not allowed to do this."}
 
-// ErrorCode returns the code of err, CodeInternal for foreign errors.
+// ErrorCode returns the code of err: invalid for a ValidationError,
+// CodeInternal for foreign errors.
 func ErrorCode(err error) Code {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
+	}
+	var v *ValidationError
+	if errors.As(err, &v) {
+		return CodeInvalid
 	}
 	return CodeInternal
 }

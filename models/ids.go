@@ -5,9 +5,6 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-
-	"golang.org/x/text/currency"
-	"golang.org/x/text/language"
 )
 
 // resellerAlphabet leaves out the characters people confuse when reading an id
@@ -78,28 +75,72 @@ func NormalizeDomain(s string) (string, bool) {
 	return d, true
 }
 
-// ValidCountry tells whether code is an ISO 3166-1 alpha-2 country.
-func ValidCountry(code string) bool {
-	if len(code) != 2 || strings.ToUpper(code) != code {
-		return false
+// iso3166 is the list of officially assigned ISO 3166-1 alpha-2 codes (249).
+// x/text's region table also holds reserved and withdrawn codes (UK, UN, SU,
+// DD, YU, EA, IC, AC, …) that are not countries a customer can be in.
+const iso3166 = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ " +
+	"BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ " +
+	"CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ " +
+	"DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR " +
+	"GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU " +
+	"ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ " +
+	"LA LB LC LI LK LR LS LT LU LV LY " +
+	"MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ " +
+	"NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA " +
+	"RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ " +
+	"TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ " +
+	"VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"
+
+// iso4217 lists the ISO 4217 tender currencies in use that golang.org/x/text
+// knows (so their minor units are known when money is formatted). Fund codes,
+// precious metals and withdrawn currencies (FRF, DEM, HRK, …) are left out,
+// and so are current codes x/text has no data for yet (MRU, VES, VED, SLE,
+// XCG, ZWG): add them when golang.org/x/text learns them.
+const iso4217 = "AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD " +
+	"CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD " +
+	"HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT " +
+	"LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MUR MVR MWK MXN MYR MZN " +
+	"NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF " +
+	"SAR SBD SCR SDG SEK SGD SHP SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS " +
+	"UAH UGX USD UYU UZS VND VUV WST XAF XCD XOF XPF YER ZAR ZMW"
+
+var (
+	countrySet  = codeSet(iso3166)
+	currencySet = codeSet(iso4217)
+)
+
+func codeSet(list string) map[string]bool {
+	m := map[string]bool{}
+	for _, c := range strings.Fields(list) {
+		m[c] = true
 	}
-	r, err := language.ParseRegion(code)
-	return err == nil && r.IsCountry() && r.String() == code
+	return m
 }
 
-// ValidCurrency tells whether code is an ISO 4217 currency in use.
-func ValidCurrency(code string) bool {
-	if len(code) != 3 || strings.ToUpper(code) != code {
-		return false
-	}
-	_, err := currency.ParseISO(code)
-	return err == nil && code != "XXX" && code != "XTS"
-}
+// CountryCodes lists the ISO 3166-1 alpha-2 codes ValidCountry accepts, in
+// code order (pickers sort them by their translated names).
+func CountryCodes() []string { return strings.Fields(iso3166) }
 
-// ValidEmail checks an address is a bare, well-formed email.
+// CurrencyCodes lists the ISO 4217 codes ValidCurrency accepts, in code order.
+func CurrencyCodes() []string { return strings.Fields(iso4217) }
+
+// ValidCountry tells whether code is an assigned ISO 3166-1 alpha-2 country
+// code (upper case).
+func ValidCountry(code string) bool { return countrySet[code] }
+
+// ValidCurrency tells whether code is an ISO 4217 currency in use (upper case).
+func ValidCurrency(code string) bool { return currencySet[code] }
+
+// ValidEmail checks an address is a bare, well-formed email whose domain is a
+// valid DNS name (no IP literals, no leading or trailing hyphens).
 func ValidEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@")+1:], ".")
+	if err != nil || a.Address != s {
+		return false
+	}
+	at := strings.LastIndex(s, "@")
+	d, ok := NormalizeDomain(s[at+1:])
+	return ok && d == strings.ToLower(s[at+1:])
 }
 
 // NormalizeEmail trims and lower-cases an email address.

@@ -82,19 +82,27 @@ const (
 	PermDeskConsoles     Permission = "desk.consoles"     // list consoles platform-wide
 	PermOnboardConsole   Permission = "desk.onboard"      // create a console
 	PermDeskCustomers    Permission = "desk.customers"    // list customers platform-wide
+	PermOffers           Permission = "offers.manage"     // R-OFF-1: make, send, withdraw offers; Meet migrations
+	PermOfferAccept      Permission = "offers.accept"     // R-OFF-2, R-ROLE-5: see, accept, decline offers
+	PermTokens           Permission = "tokens.manage"     // R-TOK-1: create, revoke transfer tokens
+	PermAcceptTerms      Permission = "terms.accept"      // R-OFF-5: accept the platform's terms of service
+	PermDirectOffers     Permission = "offers.direct"     // R-MEET-3: the desk's direct offers
+	PermFileCases        Permission = "cases.file"        // R-CASE-1: file and follow the console's support cases
+	PermWorkCases        Permission = "cases.work"        // R-CASE-3: the support desk's case queue
+	PermDeskMail         Permission = "desk.mail"         // the desk's Sent mail page (outbox)
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit},
-	RoleAdminAgent:      {PermViewSettings, PermReadCustomers, PermReadAudit},
-	RoleSalesAgent:      {PermReadCustomers, PermReadAudit},
-	RoleHelpdeskAgent:   {PermReadCustomers, PermReadAudit},
-	RoleCustomerAdmin:   {PermViewOwnOrg, PermReadAudit},
+	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
+	RoleAdminAgent:      {PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
+	RoleSalesAgent:      {PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
+	RoleHelpdeskAgent:   {PermReadCustomers, PermReadAudit, PermFileCases},
+	RoleCustomerAdmin:   {PermViewOwnOrg, PermReadAudit, PermOfferAccept, PermTokens, PermAcceptTerms},
 	RoleCustomerBilling: {PermViewOwnOrg, PermReadAudit},
 	RoleCustomerViewer:  {PermViewOwnOrg, PermReadAudit},
-	RoleSupportEngineer: {PermDeskConsoles, PermDeskCustomers, PermReadAudit},
-	RoleSalesRep:        {PermDeskConsoles, PermDeskCustomers, PermReadAudit},
-	RoleOperatorAdmin:   {PermDeskConsoles, PermDeskCustomers, PermOnboardConsole, PermReadAudit},
+	RoleSupportEngineer: {PermDeskConsoles, PermDeskCustomers, PermReadAudit, PermWorkCases, PermDeskMail},
+	RoleSalesRep:        {PermDeskConsoles, PermDeskCustomers, PermReadAudit, PermDirectOffers},
+	RoleOperatorAdmin:   {PermDeskConsoles, PermDeskCustomers, PermOnboardConsole, PermReadAudit, PermWorkCases, PermDeskMail},
 }
 
 // Actor is who does something: the signed-in user, their organisation and

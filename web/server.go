@@ -87,7 +87,10 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 			ContentSecurityPolicy: contentSecurityPolicy,
 			ReferrerPolicy:        "same-origin",
 		}),
-		middleware.BodyLimit(cfg.MaxBody),
+		// Case messages carry up to 5 files of 10 MB (R-CASE-2): their routes
+		// get a larger limit, every other request the configured one.
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.MaxBody, Skipper: isUpload}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: uploadBodyLimit, Skipper: func(c echo.Context) bool { return !isUpload(c) }}),
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
 			TokenLookup:    "header:X-CSRF-Token,form:_csrf",
 			CookieName:     "pc_csrf",
@@ -102,6 +105,7 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 			},
 		}),
 		authenticate(d.Store, sess, d.I18n),
+		unreadNotices(d.Store),
 	)
 
 	// Static files, cached for a day; names are stable.

@@ -12,8 +12,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"gorm.io/gorm"
 
+	"partnerconsole/handlers/jobs"
+	"partnerconsole/handlers/mail"
 	"partnerconsole/i18n"
 	"partnerconsole/models"
 	"partnerconsole/models/store"
@@ -96,6 +99,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 // withDB opens the database (starting a private PostgreSQL when DATABASE_URL
 // is unset), applies migrations and calls fn.
 func withDB(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*store.Store, *gorm.DB) error) error {
+	return withDBPool(ctx, cfg, log, func(st *store.Store, db *gorm.DB, _ *pgxpool.Pool) error { return fn(st, db) })
+}
+
+// withDBPool is withDB that also hands over the pgx pool (the job runner
+// works on it).
+func withDBPool(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*store.Store, *gorm.DB, *pgxpool.Pool) error) error {
 	dsn := cfg.DatabaseURL
 	if dsn == "" {
 		srv, err := startLocal(ctx, cfg, log)
@@ -117,7 +126,7 @@ func withDB(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*stor
 	}
 	st := store.New(db, time.Now)
 	st.SecretKey = cfg.SecretKey
-	return fn(st, db)
+	return fn(st, db, pool)
 }
 
 func startLocal(ctx context.Context, cfg web.Config, log *slog.Logger) (*localpg.Server, error) {
@@ -176,7 +185,7 @@ func printSignIns(w io.Writer, s []store.DemoSignIn) {
 }
 
 func serve(ctx context.Context, cfg web.Config, log *slog.Logger, stdout io.Writer) error {
-	return withDB(ctx, cfg, log, func(st *store.Store, db *gorm.DB) error {
+	return withDBPool(ctx, cfg, log, func(st *store.Store, db *gorm.DB, pool *pgxpool.Pool) error {
 		if cfg.DatabaseURL == "" {
 			has, err := st.HasData(ctx)
 			if err != nil {
@@ -198,7 +207,18 @@ func serve(ctx context.Context, cfg web.Config, log *slog.Logger, stdout io.Writ
 		if err != nil {
 			return err
 		}
-		e := web.NewServer(cfg, web.Deps{Store: st, I18n: bundle, Log: log, MetricsToken: os.Getenv("METRICS_TOKEN")})
+		runner, err := startJobs(ctx, cfg, st, pool, bundle, log)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if err := runner.Stop(stopCtx); err != nil {
+				log.Error("stop job runner", "error", err)
+			}
+		}()
+		e := web.NewServer(cfg, web.Deps{Store: st, I18n: bundle, Log: log, MetricsToken: os.Getenv("METRICS_TOKEN"), Ready: runner.Ready})
 		srv := &http.Server{Addr: cfg.Addr, Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 			WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 		errc := make(chan error, 1)
@@ -214,4 +234,28 @@ func serve(ctx context.Context, cfg web.Config, log *slog.Logger, stdout io.Writ
 		defer cancel()
 		return srv.Shutdown(shutdownCtx)
 	})
+}
+
+// startJobs starts the background job runner (River) on the same pool: the
+// email outbox sender and the periodic jobs. Without SMTP_URL emails are kept
+// for the desk's Sent mail page only.
+func startJobs(ctx context.Context, cfg web.Config, st *store.Store, pool *pgxpool.Pool, bundle *i18n.Bundle, log *slog.Logger) (*jobs.Runner, error) {
+	var sender mail.Sender
+	if cfg.SMTPURL != "" {
+		s, err := mail.NewSMTP(cfg.SMTPURL)
+		if err != nil {
+			return nil, err
+		}
+		sender = s
+	} else {
+		log.Warn("SMTP_URL is not set: emails are not sent, only listed on the desk's Sent mail page")
+	}
+	runner, err := jobs.New(jobs.Config{Store: st, Pool: pool, I18n: bundle, Log: log, BaseURL: cfg.BaseURL, Mail: sender})
+	if err != nil {
+		return nil, err
+	}
+	if err := runner.Start(ctx); err != nil {
+		return nil, err
+	}
+	return runner, nil
 }

@@ -172,7 +172,13 @@ func (s *Store) ExportCustomers(ctx context.Context, a models.Actor, f models.Cu
 // GetCustomer loads one customer the actor may see; any other id is not found.
 func (s *Store) GetCustomer(ctx context.Context, a models.Actor, id int64) (CustomerRow, error) {
 	var c CustomerRow
-	if err := canListCustomers(a); err != nil && !(a.OrgKind == models.OrgCustomer && a.OrgID == id) {
+	if a.OrgKind == models.OrgCustomer {
+		// A customer's users open their own customer only; any other id is
+		// not found, like a foreign id anywhere else (R-ROLE-6).
+		if a.OrgID != id {
+			return c, models.NotFound
+		}
+	} else if err := canListCustomers(a); err != nil {
 		return c, err
 	}
 	err := s.db.WithContext(ctx).Table("customers").Scopes(scopeCustomers(a)).

@@ -83,7 +83,7 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("apply migrations: %w", err)
 	}
-	return nil
+	return migrateRiver(ctx, db)
 }
 
 // tx runs fn in one transaction with the clock read once.

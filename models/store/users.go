@@ -19,10 +19,14 @@ func (s *Store) ListUsers(ctx context.Context, a models.Actor, query, cursor str
 	if err := a.Require(models.PermManageUsers); err != nil {
 		return page, err
 	}
-	q := s.db.WithContext(ctx).Model(&models.User{}).Where("organisation_id = ?", a.OrgID)
-	if t := strings.ToLower(strings.TrimSpace(query)); t != "" {
-		q = q.Where("(lower(name) LIKE ? OR email LIKE ?)", "%"+escapeLike(t)+"%", "%"+escapeLike(t)+"%")
+	base := func() *gorm.DB {
+		q := s.db.WithContext(ctx).Model(&models.User{}).Where("organisation_id = ?", a.OrgID)
+		if t := strings.ToLower(strings.TrimSpace(query)); t != "" {
+			q = q.Where("(lower(name) LIKE ? OR email LIKE ?)", "%"+escapeLike(t)+"%", "%"+escapeLike(t)+"%")
+		}
+		return q
 	}
+	q := base()
 	if c, ok := models.DecodeCursor(cursor); ok {
 		q = q.Where("(lower(name), id) > (?, ?)", c.Key, c.ID)
 	}
@@ -36,8 +40,10 @@ func (s *Store) ListUsers(ctx context.Context, a models.Actor, query, cursor str
 		page.Next = models.Cursor{Key: strings.ToLower(last.Name), ID: last.ID}.Encode()
 	}
 	page.Items = rows
-	page.Total = int64(len(rows))
-	return page, nil
+	// The whole list's size, not this page's (capped like every list).
+	var err error
+	page.Total, page.Many, err = cappedCount(base())
+	return page, err
 }
 
 // GetUser loads a user of the actor's organisation.

@@ -32,6 +32,7 @@ func Nav(p views.Page) []NavItem {
 	case models.OrgConsole:
 		add(true, "Home", "/console", "nav-home")
 		add(a.Can(models.PermReadCustomers), "Customers", "/console/customers", "nav-customers")
+		add(a.Can(models.PermFileCases), "Support cases", "/console/cases", "nav-cases")
 		add(a.Can(models.PermManageUsers), "Users", "/console/users", "nav-users")
 		add(a.Can(models.PermManageBilling), "Billing accounts", "/console/billing-accounts", "nav-billing")
 		add(a.Can(models.PermViewSettings), "Settings", "/console/settings", "nav-settings")
@@ -43,6 +44,8 @@ func Nav(p views.Page) []NavItem {
 		add(true, "Home", "/desk", "nav-home")
 		add(a.Can(models.PermDeskConsoles), "Consoles", "/desk/consoles", "nav-consoles")
 		add(a.Can(models.PermDeskCustomers), "Customers", "/desk/customers", "nav-customers")
+		add(a.Can(models.PermWorkCases), "Case queue", "/desk/cases", "nav-cases")
+		add(a.Can(models.PermDeskMail), "Sent mail", "/desk/mail", "nav-mail")
 		add(a.Can(models.PermReadAudit), "Audit log", "/desk/audit", "nav-audit")
 	}
 	items = append(items, NavItem{Label: p.Tr("My account"), Href: "/account", TestID: "nav-account"})
@@ -69,4 +72,10 @@ func PortalName(p views.Page) string {
 		return p.Tr("Customer admin")
 	}
 	return p.Tr("Support desk")
+}
+
+// CanReport tells whether the top bar offers "Report a problem": partner
+// staff who may file support cases.
+func CanReport(p views.Page) bool {
+	return p.Actor != nil && p.Actor.OrgKind == models.OrgConsole && p.Actor.Can(models.PermFileCases)
 }

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// result is one measured run: throughput and latency percentiles.
+type result struct {
+	N      int
+	Errors int
+	Secs   float64
+	RPS    float64
+	Avg    time.Duration
+	P50    time.Duration
+	P99    time.Duration
+	Bytes  int64 // body bytes of one response (HTTP only)
+	Status int   // last non-200 status seen
+}
+
+func summarize(lat []time.Duration, secs float64) result {
+	r := result{N: len(lat), Secs: secs}
+	if len(lat) == 0 {
+		return r
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	var sum time.Duration
+	for _, l := range lat {
+		sum += l
+	}
+	r.Avg = sum / time.Duration(len(lat))
+	r.P50 = lat[len(lat)*50/100]
+	r.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
+	r.RPS = float64(len(lat)) / secs
+	return r
+}
+
+// client is a keep-alive HTTP client for one signed-in session.
+type client struct {
+	base   string
+	http   *http.Client
+	cookie string
+}
+
+func newClient(base string, conc int) *client {
+	tr := &http.Transport{MaxIdleConns: conc * 2, MaxIdleConnsPerHost: conc * 2, IdleConnTimeout: time.Minute, DisableCompression: true}
+	return &client{base: base, http: &http.Client{Transport: tr, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]*)"`)
+
+// signIn signs in through the real sign-in form and keeps the cookies.
+func (c *client) signIn(email, password string) error {
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Transport: c.http.Transport, Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := hc.Get(c.base + "/sign-in")
+	if err != nil {
+		return err
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfMeta.FindSubmatch(body)
+	if m == nil {
+		return fmt.Errorf("sign-in page has no CSRF token (status %d)", res.StatusCode)
+	}
+	form := url.Values{"email": {email}, "password": {password}, "_csrf": {html.UnescapeString(string(m[1]))}}
+	res, err = hc.PostForm(c.base+"/sign-in", form)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/console") {
+		return fmt.Errorf("sign-in as %s: status %d, location %q", email, res.StatusCode, res.Header.Get("Location"))
+	}
+	u, _ := url.Parse(c.base)
+	var parts []string
+	for _, ck := range jar.Cookies(u) {
+		parts = append(parts, ck.Name+"="+ck.Value)
+	}
+	c.cookie = strings.Join(parts, "; ")
+	return nil
+}
+
+// get fetches a path once and returns its status and body.
+func (c *client) get(ctx context.Context, path string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Cookie", c.cookie)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+var nextLink = regexp.MustCompile(`href="([^"]*)" rel="next"`)
+
+// follow walks the "next page" link n times from path and returns the path
+// of the page reached.
+func (c *client) follow(ctx context.Context, path string, n int) (string, error) {
+	for i := 0; i < n; i++ {
+		status, body, err := c.get(ctx, path)
+		if err != nil {
+			return "", err
+		}
+		if status != http.StatusOK {
+			return "", fmt.Errorf("page %d (%s): status %d", i+1, path, status)
+		}
+		m := nextLink.FindSubmatch(body)
+		if m == nil {
+			return "", fmt.Errorf("page %d (%s) has no next link: the list is shorter than %d pages", i+1, path, n)
+		}
+		path = html.UnescapeString(string(m[1]))
+	}
+	return path, nil
+}
+
+// hammer requests path from conc keep-alive workers for d and measures
+// every request. The loop ends at the deadline: no unbounded run.
+func (c *client) hammer(ctx context.Context, path string, conc int, d time.Duration) result {
+	deadline := time.Now().Add(d)
+	lats := make([][]time.Duration, conc)
+	errs := make([]int, conc)
+	statuses := make([]int, conc)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			buf := make([]time.Duration, 0, 1<<14)
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				t0 := time.Now()
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+				req.Header.Set("Cookie", c.cookie)
+				res, err := c.http.Do(req)
+				if err != nil {
+					errs[w]++
+					continue
+				}
+				_, err = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				lat := time.Since(t0)
+				if err != nil || res.StatusCode != http.StatusOK {
+					errs[w]++
+					statuses[w] = res.StatusCode
+					continue
+				}
+				buf = append(buf, lat)
+			}
+			lats[w] = buf
+		}(w)
+	}
+	wg.Wait()
+	secs := time.Since(start).Seconds()
+	var all []time.Duration
+	for _, l := range lats {
+		all = append(all, l...)
+	}
+	r := summarize(all, secs)
+	for w := range errs {
+		r.Errors += errs[w]
+		if statuses[w] != 0 {
+			r.Status = statuses[w]
+		}
+	}
+	return r
+}

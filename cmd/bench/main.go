@@ -1,0 +1,404 @@
+// Command bench measures the customers list through the real HTTP stack
+// against the same SQL run by pgbench, on a private PostgreSQL holding a
+// large console (issue 2, "Speed").
+//
+//	go run ./cmd/bench --customers 100000 --duration 10s --concurrency 8
+//
+// It starts its own PostgreSQL in a temporary folder, migrates, seeds the
+// demo data plus N customers in the first demo console, serves the console
+// on a loopback port, signs in as the demo super admin, and for each page
+// (first page, a keyset page ~1000 pages deep, searches):
+//
+//  1. fetches it once with a GORM callback recording every SQL statement
+//     the request runs, checks that no statement counts rows without a
+//     LIMIT, and prints EXPLAIN (ANALYZE, BUFFERS) of each;
+//  2. loads it with keep-alive clients for the given duration;
+//  3. runs the recorded read statements, as one transaction, with pgbench
+//     (-M prepared, bind values as -D variables) for the same duration and
+//     concurrency, and prints both side by side.
+//
+// Every loop is bounded by the duration; all traffic stays on loopback.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"partnerconsole/i18n"
+	"partnerconsole/models"
+	"partnerconsole/models/store"
+	"partnerconsole/models/store/localpg"
+	"partnerconsole/web"
+)
+
+type options struct {
+	customers   int
+	duration    time.Duration
+	warmup      time.Duration
+	concurrency int
+	jobs        int
+	depth       int
+	search      string
+	rare        string
+	domain      string
+	dbConns     int
+	plans       string
+	cpuprofile  string
+	keep        bool
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.customers, "customers", 100000, "generated customers in the first demo console")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each page is loaded (HTTP, then pgbench)")
+	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured HTTP load before each measurement")
+	flag.IntVar(&o.concurrency, "concurrency", 8, "concurrent keep-alive clients (and pgbench clients)")
+	flag.IntVar(&o.jobs, "jobs", 0, "pgbench threads (-j); 0 = min(concurrency, CPUs)")
+	flag.IntVar(&o.depth, "depth", 1000, "how many 'next page' links to follow for the deep page")
+	flag.StringVar(&o.search, "search", "media", "a broad search (matches 1 customer in 8)")
+	flag.StringVar(&o.rare, "search-rare", "0004242", "a narrow search (matches a handful)")
+	flag.StringVar(&o.domain, "domain", "cust4242", "a domain prefix search")
+	flag.IntVar(&o.dbConns, "db-conns", 20, "database pool size of the served console (DB_MAX_CONNS)")
+	flag.StringVar(&o.plans, "plans", "", "write every EXPLAIN ANALYZE plan to this file")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured HTTP load of the first page (server and client share the process)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the temporary database folder")
+	flag.Parse()
+	if o.jobs <= 0 {
+		o.jobs = min(o.concurrency, runtime.NumCPU())
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// page is one measured URL.
+type page struct {
+	Name string
+	Path string
+	What string
+}
+
+// measured is everything learnt about one page.
+type measured struct {
+	page
+	Stmts   []statement
+	HTTP    result
+	PG      result
+	Plans   []string
+	Skipped []string
+}
+
+func run(ctx context.Context, o options, out io.Writer) error {
+	tmp, err := os.MkdirTemp("", "partnerconsole-bench-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		fmt.Fprintln(out, "keeping", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+	pgDir := filepath.Join(tmp, "postgres")
+	workDir := filepath.Join(tmp, "pgbench")
+	if err := os.MkdirAll(workDir, 0o755); err != nil {
+		return err
+	}
+	bin, err := localpg.FindBinDir()
+	if err != nil {
+		return err
+	}
+	pgbenchBin := filepath.Join(bin, "pgbench")
+	if _, err := os.Stat(pgbenchBin); err != nil {
+		return fmt.Errorf("pgbench not found next to postgres (%s): %w", bin, err)
+	}
+	logFile, err := os.Create(filepath.Join(tmp, "postgres.log"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+
+	t0 := time.Now()
+	// Ephemeral: fsync off. The bench measures reads; only seeding writes.
+	srv, err := localpg.Start(ctx, localpg.Options{Dir: pgDir, Ephemeral: true, Log: logFile})
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	const dbName = "console"
+	if err := srv.EnsureDatabase(ctx, dbName); err != nil {
+		return err
+	}
+	pool, db, err := store.Open(ctx, srv.URL(dbName), int32(o.dbConns))
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	var capt capture
+	if err := capt.register(db); err != nil {
+		return err
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	if err := store.Migrate(ctx, sqlDB); err != nil {
+		return err
+	}
+	cfg, err := web.ConfigFromEnv(func(string) string { return "" })
+	if err != nil {
+		return err
+	}
+	st := store.New(db, time.Now)
+	st.SecretKey = cfg.SecretKey
+	if _, err := st.SeedDemo(ctx); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	con, err := st.FirstConsole(ctx)
+	if err != nil {
+		return err
+	}
+	tSeed := time.Now()
+	if err := st.SeedBulkCustomers(ctx, con.ID, o.customers); err != nil {
+		return err
+	}
+	seedTook := time.Since(tSeed)
+	var listed int64
+	if err := db.WithContext(ctx).Raw("SELECT count(*) FROM customers WHERE console_id = ?", con.ID).Scan(&listed).Error; err != nil {
+		return err
+	}
+
+	// The real server, on a loopback port.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	cfg.Addr = ln.Addr().String()
+	cfg.BaseURL = "http://" + cfg.Addr
+	bundle, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	// Request logs are formatted as in production, then dropped.
+	log := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	e := web.NewServer(cfg, web.Deps{Store: st, I18n: bundle, Log: log})
+	hs := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() { _ = hs.Serve(ln) }()
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+	}()
+
+	c := newClient(cfg.BaseURL, o.concurrency)
+	if err := c.signIn("super@northwind.example", store.DemoPassword); err != nil {
+		return err
+	}
+	tDeep := time.Now()
+	deepPath, err := c.follow(ctx, "/console/customers", o.depth)
+	if err != nil {
+		return fmt.Errorf("deep page: %w", err)
+	}
+	deepTook := time.Since(tDeep)
+
+	var pgVersion string
+	conn, err := pgx.Connect(ctx, srv.URL(dbName))
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	_ = conn.QueryRow(ctx, "SHOW server_version").Scan(&pgVersion)
+
+	fmt.Fprintf(out, "# Partner Console bench\n\n")
+	fmt.Fprintf(out, "- machine: %d CPUs (GOMAXPROCS %d), %s/%s, %s, PostgreSQL %s (private, fsync off, shared_buffers 128MB)\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version(), pgVersion)
+	fmt.Fprintf(out, "- data: %d customers in console %q (%d generated in %s); set-up took %s\n",
+		listed, con.Name, o.customers, seedTook.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
+	fmt.Fprintf(out, "- load: %d keep-alive clients, %s per page after %s warm-up; pgbench -n -M prepared -c %d -j %d -T %d\n",
+		o.concurrency, o.duration, o.warmup, o.concurrency, o.jobs, int(o.duration.Seconds()))
+	fmt.Fprintf(out, "- deep page: followed %d 'next page' links (row %d onwards) in %s\n\n",
+		o.depth, o.depth*models.PageSize, deepTook.Round(time.Millisecond))
+
+	pages := []page{
+		{"first", "/console/customers", "first page, sorted by name"},
+		{"deep", deepPath, fmt.Sprintf("page %d (keyset cursor)", o.depth+1)},
+		{"search", "/console/customers?q=" + o.search, fmt.Sprintf("search %q (name, broad)", o.search)},
+		{"search-rare", "/console/customers?q=" + o.rare, fmt.Sprintf("search %q (name, narrow)", o.rare)},
+		{"domain", "/console/customers?q=" + o.domain, fmt.Sprintf("search %q (domain prefix)", o.domain)},
+	}
+	var plansOut strings.Builder
+	var all []measured
+	var violations []string
+	for _, p := range pages {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		m := measured{page: p}
+		var status int
+		var body []byte
+		stmts, err := capt.record(func() error {
+			var err error
+			status, body, err = c.get(ctx, p.Path)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Name, err)
+		}
+		if status != http.StatusOK || !strings.Contains(string(body), `data-testid="customers"`) {
+			return fmt.Errorf("%s (%s): status %d, or no customers table", p.Name, p.Path, status)
+		}
+		for _, s := range stmts {
+			if uncappedCount(s.SQL) {
+				violations = append(violations, p.Name+": "+shortSQL(s.SQL, 160))
+			}
+			if s.isRead() {
+				m.Stmts = append(m.Stmts, s)
+			} else {
+				m.Skipped = append(m.Skipped, shortSQL(s.SQL, 100))
+			}
+		}
+		fmt.Fprintf(out, "## %s — %s\n\n`GET %s` (%d bytes) runs %d SQL statements:\n\n", p.Name, p.What, shortSQL(p.Path, 90), len(body), len(stmts))
+		for i, s := range m.Stmts {
+			plan, err := explain(ctx, conn, s)
+			if err != nil {
+				return fmt.Errorf("explain %s: %w", shortSQL(s.SQL, 80), err)
+			}
+			ms, scans := planSummary(plan)
+			fmt.Fprintf(out, "%d. `%s`  \n   EXPLAIN ANALYZE: %.3f ms — %s\n", i+1, shortSQL(s.SQL, 150), ms, strings.Join(scans, ", "))
+			fmt.Fprintf(&plansOut, "==== %s, statement %d\n%s\n%s\n\n", p.Name, i+1, strings.Join(strings.Fields(s.SQL), " "), plan)
+		}
+		for _, s := range m.Skipped {
+			fmt.Fprintf(out, "- (write, not in pgbench) `%s`\n", s)
+		}
+		fmt.Fprintln(out)
+
+		c.hammer(ctx, p.Path, o.concurrency, o.warmup)
+		if o.cpuprofile != "" && p.Name == "first" {
+			f, err := os.Create(o.cpuprofile)
+			if err != nil {
+				return err
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			m.HTTP = c.hammer(ctx, p.Path, o.concurrency, o.duration)
+			pprof.StopCPUProfile()
+			f.Close()
+		} else {
+			m.HTTP = c.hammer(ctx, p.Path, o.concurrency, o.duration)
+		}
+		m.HTTP.Bytes = int64(len(body))
+		if m.HTTP.Errors > 0 {
+			return fmt.Errorf("%s: %d failed requests (last status %d)", p.Name, m.HTTP.Errors, m.HTTP.Status)
+		}
+		script, defs, err := pgbenchScript(m.Stmts)
+		if err != nil {
+			return err
+		}
+		pr := pgbenchRun{Bin: pgbenchBin, Port: srv.Port(), DB: dbName, Dir: workDir, Conc: o.concurrency, Jobs: o.jobs,
+			Secs: max(1, int(o.duration.Seconds())), Name: p.Name, Script: script, Defs: defs}
+		m.PG, _, err = pr.run(ctx)
+		if err != nil {
+			return err
+		}
+		all = append(all, m)
+	}
+
+	fmt.Fprintf(out, "## Results (%d customers, %d clients, %s each)\n\n", listed, o.concurrency, o.duration)
+	fmt.Fprintln(out, "| page | SQL/req | HTTP req/s | HTTP p50 | HTTP p99 | pgbench tps | pgbench p50 | pgbench p99 | pgbench avg | HTTP ÷ pgbench |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|")
+	for _, m := range all {
+		fmt.Fprintf(out, "| %s | %d | %.0f | %s | %s | %.0f | %s | %s | %s | %.2f |\n", m.Name, len(m.Stmts),
+			m.HTTP.RPS, ms(m.HTTP.P50), ms(m.HTTP.P99), m.PG.RPS, ms(m.PG.P50), ms(m.PG.P99), ms(m.PG.Avg), m.HTTP.RPS/m.PG.RPS)
+	}
+	fmt.Fprintln(out)
+	if len(all) >= 2 {
+		fmt.Fprintf(out, "Deep page ÷ first page: HTTP %.2f×, pgbench %.2f× (throughput; 1.00 = same cost).\n\n",
+			all[1].HTTP.RPS/all[0].HTTP.RPS, all[1].PG.RPS/all[0].PG.RPS)
+	}
+	if len(violations) == 0 {
+		fmt.Fprintln(out, "No page runs an uncapped COUNT: every count is over a LIMIT-ed subquery (cappedCount).")
+	} else {
+		fmt.Fprintln(out, "UNCAPPED COUNT found:")
+		for _, v := range violations {
+			fmt.Fprintln(out, "-", v)
+		}
+	}
+	fmt.Fprintln(out)
+
+	// What the alternatives would cost on the same data, for reference.
+	type refQuery struct {
+		name string
+		st   statement
+	}
+	var ref []refQuery
+	if len(all) >= 2 {
+		for _, s := range all[1].Stmts {
+			if strings.Contains(s.SQL, "console_name") {
+				ref = append(ref, refQuery{"keyset page at the deep cursor (what the app runs)", s})
+				break
+			}
+		}
+	}
+	ref = append(ref,
+		refQuery{fmt.Sprintf("OFFSET %d page (what keyset avoids)", o.depth*models.PageSize), statement{SQL: fmt.Sprintf(
+			`SELECT customers.*, coalesce(consoles.name, '') AS console_name FROM customers LEFT JOIN consoles ON consoles.id = customers.console_id WHERE customers.console_id = %d ORDER BY lower(customers.name), customers.id LIMIT %d OFFSET %d`,
+			con.ID, models.PageSize+1, o.depth*models.PageSize)}},
+		refQuery{"capped count (what the app runs)", statement{SQL: fmt.Sprintf(
+			`SELECT count(*) FROM (SELECT 1 FROM customers WHERE customers.console_id = %d LIMIT %d) AS capped`, con.ID, models.CountCap+1)}},
+		refQuery{"exact COUNT(*) of the list (what the cap avoids)", statement{SQL: fmt.Sprintf(
+			`SELECT count(*) FROM customers WHERE customers.console_id = %d`, con.ID)}},
+	)
+	fmt.Fprintln(out, "| reference query | EXPLAIN ANALYZE median of 5 |")
+	fmt.Fprintln(out, "|---|---|")
+	for _, r := range ref {
+		var times []float64
+		var plan string
+		for k := 0; k < 5; k++ {
+			plan, err = explain(ctx, conn, r.st)
+			if err != nil {
+				return fmt.Errorf("explain reference %q: %w", r.name, err)
+			}
+			t, _ := planSummary(plan)
+			times = append(times, t)
+		}
+		sort.Float64s(times)
+		_, scans := planSummary(plan)
+		fmt.Fprintf(out, "| %s — %s | %.3f ms |\n", r.name, strings.Join(scans, ", "), times[2])
+		fmt.Fprintf(&plansOut, "==== reference: %s\n%s\n%s\n\n", r.name, strings.Join(strings.Fields(r.st.SQL), " "), plan)
+	}
+	fmt.Fprintln(out)
+	if o.plans != "" {
+		if err := os.WriteFile(o.plans, []byte(plansOut.String()), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "plans written to", o.plans)
+	}
+	if len(violations) > 0 {
+		return errors.New("a page runs an uncapped COUNT")
+	}
+	return nil
+}
+
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}

@@ -1,0 +1,124 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"partnerconsole/models"
+	"partnerconsole/models/store"
+	"partnerconsole/views/notifications"
+)
+
+// Notifications lists the signed-in user's notices, newest first.
+func (h *H) Notifications(c echo.Context) error {
+	a := mustActor(c)
+	unread := c.QueryParam("show") == "unread"
+	cursor := c.QueryParam("after")
+	page, err := h.Store.ListNotifications(ctx(c), a, unread, cursor)
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	v := notifications.ListView{Page: page, UnreadOnly: unread, OnFirst: cursor == "", FirstURL: withQuery("/notifications", q, "after", "")}
+	if page.Next != "" {
+		v.NextURL = withQuery("/notifications", q, "after", page.Next)
+	}
+	return Render(c, http.StatusOK, notifications.List(h.page(c, "Notifications"), v))
+}
+
+// ReadNotification marks a notice read and opens its link.
+func (h *H) ReadNotification(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	n, err := h.Store.MarkNotificationRead(ctx(c), mustActor(c), id)
+	if err != nil {
+		return err
+	}
+	to := "/notifications"
+	if c.FormValue("open") == "1" && strings.HasPrefix(n.Link, "/") && !strings.HasPrefix(n.Link, "//") {
+		to = n.Link
+	}
+	return h.redirect(c, to, "")
+}
+
+// ReadAllNotifications marks every notice read.
+func (h *H) ReadAllNotifications(c echo.Context) error {
+	if _, err := h.Store.MarkAllNotificationsRead(ctx(c), mustActor(c)); err != nil {
+		return err
+	}
+	return h.redirect(c, "/notifications", "All notifications marked as read.")
+}
+
+// NotificationSettings shows which emails the user receives.
+func (h *H) NotificationSettings(c echo.Context) error {
+	on, err := h.Store.EmailSettings(ctx(c), mustActor(c))
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, notifications.Settings(h.page(c, "Email notifications"), on))
+}
+
+// SaveNotificationSettings stores the email choices: a ticked box keeps a
+// kind's email on.
+func (h *H) SaveNotificationSettings(c echo.Context) error {
+	on := map[models.NoticeKind]bool{}
+	for _, k := range models.NoticeKinds {
+		on[k] = c.FormValue("email_"+string(k)) == "on"
+	}
+	if err := h.Store.SetEmailSettings(ctx(c), mustActor(c), on); err != nil {
+		return err
+	}
+	return h.redirect(c, "/notifications/settings", "Email settings saved.")
+}
+
+// SentMail is the desk's view of the outbox: what was sent, what waits,
+// what failed (and, in local mode without SMTP, what would have been sent).
+func (h *H) SentMail(c echo.Context) error {
+	a := mustActor(c)
+	f := store.OutboxFilter{Status: models.OutboxStatus(c.QueryParam("status")), To: strings.TrimSpace(c.QueryParam("to"))}
+	cursor := c.QueryParam("after")
+	page, err := h.Store.ListOutbox(ctx(c), a, f, cursor)
+	if err != nil {
+		return err
+	}
+	failures, _ := h.Store.OutboxFailures(ctx(c))
+	q := c.QueryParams()
+	v := notifications.MailListView{Filter: f, Page: page, Failures: failures, OnFirst: cursor == "", FirstURL: withQuery("/desk/mail", q, "after", "")}
+	if page.Next != "" {
+		v.NextURL = withQuery("/desk/mail", q, "after", page.Next)
+	}
+	return Render(c, http.StatusOK, notifications.MailList(h.page(c, "Sent mail"), v))
+}
+
+// SentMailItem shows one email as its recipient reads it.
+func (h *H) SentMailItem(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	m, err := h.Store.GetOutbox(ctx(c), mustActor(c), id)
+	if err != nil {
+		return err
+	}
+	tr := h.I18n.For(m.Locale, "UTC")
+	args := models.ParseNoticeArgs(m.Args).Pairs()
+	v := notifications.MailView{Message: m, Subject: tr.T(m.Title, args...), Body: tr.T(m.Body, args...), Link: strings.TrimSuffix(h.BaseURL, "/") + m.Link}
+	return Render(c, http.StatusOK, notifications.MailItem(h.page(c, "Email"), v))
+}
+
+// RetryMail queues a failed email again.
+func (h *H) RetryMail(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.Store.RetryOutbox(ctx(c), mustActor(c), id); err != nil {
+		return err
+	}
+	return h.redirect(c, "/desk/mail/"+strconv.FormatInt(id, 10), "The email is queued again.")
+}

@@ -1,0 +1,186 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// NoticeKind is a kind of event users are told about, in the app and by
+// email (R-NOTE-1). Each user may turn the email of a kind off.
+type NoticeKind string
+
+const (
+	NoticeCaseFiled        NoticeKind = "case_filed"
+	NoticeCaseCommented    NoticeKind = "case_commented"
+	NoticeCaseStateChanged NoticeKind = "case_state_changed"
+	NoticeOfferSent        NoticeKind = "offer_sent"
+	NoticeOfferAccepted    NoticeKind = "offer_accepted"
+	NoticeOfferDeclined    NoticeKind = "offer_declined"
+	NoticeOfferExpiring    NoticeKind = "offer_expiring"
+	NoticeTokenUsed        NoticeKind = "token_used"
+	NoticeGraceConversion  NoticeKind = "grace_conversion"
+	NoticeResellerIDShared NoticeKind = "reseller_id_shared"
+	NoticeRenewal          NoticeKind = "renewal"
+	NoticeSuspension       NoticeKind = "suspension"
+	NoticeInvitation       NoticeKind = "invitation"
+	NoticeMigrationDone    NoticeKind = "migration_done"
+	NoticeMigrationStep    NoticeKind = "migration_step"
+	NoticeGeneral          NoticeKind = "general"
+)
+
+// NoticeKinds lists every kind in the order the email settings show them.
+var NoticeKinds = []NoticeKind{
+	NoticeCaseFiled, NoticeCaseCommented, NoticeCaseStateChanged,
+	NoticeOfferSent, NoticeOfferAccepted, NoticeOfferDeclined, NoticeOfferExpiring,
+	NoticeTokenUsed, NoticeGraceConversion, NoticeResellerIDShared, NoticeMigrationStep,
+	NoticeInvitation, NoticeMigrationDone, NoticeRenewal, NoticeSuspension, NoticeGeneral,
+}
+
+var noticeLabels = map[NoticeKind]string{
+	NoticeCaseFiled:        "A support case is filed",
+	NoticeCaseCommented:    "A support case has a new comment",
+	NoticeCaseStateChanged: "A support case changes state",
+	NoticeOfferSent:        "An offer is sent",
+	NoticeOfferAccepted:    "An offer is accepted",
+	NoticeOfferDeclined:    "An offer is declined",
+	NoticeOfferExpiring:    "An offer is about to expire",
+	NoticeTokenUsed:        "A transfer token is used",
+	NoticeGraceConversion:  "A subscription moves to a grace plan",
+	NoticeResellerIDShared: "A reseller id is shared",
+	NoticeMigrationStep:    "A Meet migration moves on",
+	NoticeInvitation:       "A console connection invitation",
+	NoticeMigrationDone:    "A customer migration is done",
+	NoticeRenewal:          "A renewal is coming up",
+	NoticeSuspension:       "A subscription is suspended",
+	NoticeGeneral:          "Other announcements",
+}
+
+// Label is the kind's user-facing label (an English message id).
+func (k NoticeKind) Label() string {
+	if l, ok := noticeLabels[k]; ok {
+		return l
+	}
+	return string(k)
+}
+
+// Valid tells whether k is a known kind.
+func (k NoticeKind) Valid() bool {
+	_, ok := noticeLabels[k]
+	return ok
+}
+
+// NoticeArgs are the name/value pairs a notice's title and body fill their
+// {{.Name}} placeholders with. They are stored as JSON and applied in each
+// recipient's language when the notice is shown or mailed.
+type NoticeArgs map[string]string
+
+// Pairs returns the args as name/value pairs for a translator.
+func (a NoticeArgs) Pairs() []any {
+	out := make([]any, 0, 2*len(a))
+	for k, v := range a {
+		out = append(out, k, v)
+	}
+	return out
+}
+
+// ArgsFromPairs turns name/value pairs into NoticeArgs; values are printed
+// with their default format.
+func ArgsFromPairs(pairs []any) NoticeArgs {
+	out := NoticeArgs{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, _ := pairs[i].(string)
+		if k == "" {
+			continue
+		}
+		out[k] = fmt.Sprint(pairs[i+1])
+	}
+	return out
+}
+
+// JSON encodes the args for storage.
+func (a NoticeArgs) JSON() []byte {
+	if a == nil {
+		a = NoticeArgs{}
+	}
+	b, _ := json.Marshal(a)
+	return b
+}
+
+// ParseNoticeArgs decodes stored args; bad JSON gives no args.
+func ParseNoticeArgs(b []byte) NoticeArgs {
+	out := NoticeArgs{}
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// Notification is one in-app notice to one user.
+type Notification struct {
+	ID        int64
+	UserID    int64
+	Kind      NoticeKind
+	Title     string // English message id with {{.X}} placeholders
+	Body      string
+	Args      []byte `gorm:"type:jsonb"`
+	Link      string
+	ReadAt    *time.Time
+	CreatedAt time.Time
+}
+
+// TableName is the notices table.
+func (Notification) TableName() string { return "notifications" }
+
+// OutboxStatus is where an outgoing email is.
+type OutboxStatus string
+
+const (
+	OutboxQueued OutboxStatus = "queued" // waiting for (another) attempt
+	OutboxSent   OutboxStatus = "sent"   // handed to the SMTP server
+	OutboxLogged OutboxStatus = "logged" // local mode without SMTP: kept for the Sent mail page only
+	OutboxFailed OutboxStatus = "failed" // gave up after MaxMailAttempts
+)
+
+// MaxMailAttempts is how often the sender tries one email before it marks it
+// failed for the desk to see.
+const MaxMailAttempts = 8
+
+// MailBackoff is the wait before attempt n+1 after n failed attempts:
+// 30 s, 1 min, 2 min, 4 min ... capped at one hour.
+func MailBackoff(attempts int) time.Duration {
+	if attempts < 1 {
+		attempts = 1
+	}
+	d := 30 * time.Second
+	for i := 1; i < attempts && d < time.Hour; i++ {
+		d *= 2
+	}
+	if d > time.Hour {
+		d = time.Hour
+	}
+	return d
+}
+
+// OutboxMessage is one email waiting to be sent, or sent. It is written in
+// the same transaction as the change it tells about, and rendered in the
+// recipient's language when it is sent.
+type OutboxMessage struct {
+	ID            int64
+	UserID        *int64
+	ToEmail       string
+	ToName        string
+	Locale        string
+	Kind          NoticeKind
+	Title         string
+	Body          string
+	Args          []byte `gorm:"type:jsonb"`
+	Link          string
+	Status        OutboxStatus
+	Attempts      int
+	LastError     string
+	NextAttemptAt time.Time
+	SentAt        *time.Time
+	CreatedAt     time.Time
+}
+
+// TableName is the outbox table.
+func (OutboxMessage) TableName() string { return "outbox" }

@@ -1,0 +1,274 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"partnerconsole/models"
+)
+
+// TokenRow is a transfer token as its customer sees it: for whom, when,
+// and its state. The secret itself is never stored.
+type TokenRow struct {
+	models.TransferToken
+	ConsoleName      string
+	PublicResellerID string
+}
+
+// TableName makes TokenRow scan from transfer_tokens.
+func (TokenRow) TableName() string { return "transfer_tokens" }
+
+func requireCustomerAdmin(a models.Actor, p models.Permission) error {
+	if a.OrgKind != models.OrgCustomer || !a.Can(p) {
+		return models.Forbidden
+	}
+	return nil
+}
+
+var errUnknownReseller = &models.Error{Code: models.CodeInvalid, Field: "reseller_id",
+	Message: "No reseller has this public reseller id. Check it with your reseller, e.g. K7QM-4XTD."}
+
+// CreateTransferToken makes a token for the console with a public reseller
+// id (R-TOK-1). It returns the secret, to be shown once.
+func (s *Store) CreateTransferToken(ctx context.Context, a models.Actor, resellerID string) (string, models.TransferToken, error) {
+	var t models.TransferToken
+	if err := requireCustomerAdmin(a, models.PermTokens); err != nil {
+		return "", t, err
+	}
+	rid, ok := models.NormalizePublicResellerID(resellerID)
+	if !ok {
+		if resellerID == "" {
+			return "", t, &models.Error{Code: models.CodeInvalid, Field: "reseller_id", Message: "Enter your reseller's public reseller id."}
+		}
+		return "", t, errUnknownReseller
+	}
+	secret := models.NewTransferToken()
+	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		var con models.Console
+		if err := tx.Where("public_reseller_id = ? AND status = 'active'", rid).Take(&con).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return errUnknownReseller
+			}
+			return fmt.Errorf("find reseller: %w", err)
+		}
+		var err error
+		t, err = insertToken(tx, a, con.ID, secret, now)
+		return err
+	})
+	return secret, t, err
+}
+
+func insertToken(tx *gorm.DB, a models.Actor, consoleID int64, secret string, now time.Time) (models.TransferToken, error) {
+	uid := a.UserID
+	t := models.TransferToken{CustomerID: a.OrgID, ConsoleID: consoleID, TokenHash: models.HashTransferToken(secret),
+		CreatedAt: now, ExpiresAt: now.Add(models.TokenLifetime)}
+	if uid != 0 {
+		t.CreatedByID = &uid
+	}
+	if err := tx.Create(&t).Error; err != nil {
+		return t, fmt.Errorf("create transfer token: %w", err)
+	}
+	after := map[string]any{"console_id": consoleID, "expires_at": t.ExpiresAt}
+	if err := audit(tx, a, now, "transfer_token.created", "transfer_token", t.ID, nil, after, a.OrgID); err != nil {
+		return t, err
+	}
+	// R-MEET-2 step 6: the customer made the token the migrating reseller
+	// waits for.
+	var m models.MeetMigration
+	err := forUpdate(tx).Where("customer_id = ? AND console_id = ? AND state = ?", a.OrgID, consoleID, models.MigrationOpen).Take(&m).Error
+	if err == nil {
+		done, err := stepsDone(tx, m.ID)
+		if err != nil {
+			return t, err
+		}
+		if m.CheckStep(done, models.StepToken) == nil {
+			if err := doStep(tx, a, now, &m, models.StepToken, ""); err != nil {
+				return t, err
+			}
+			m.TokenID = &t.ID
+			if err := tx.Model(&m).Updates(map[string]any{"token_id": t.ID, "updated_at": now}).Error; err != nil {
+				return t, fmt.Errorf("link token to migration: %w", err)
+			}
+			if err := notifyOrg(tx, now, consoleID, offerRoles, Notice{Kind: models.NoticeMigrationStep,
+				Title: "{{.Customer}} created a transfer token for you",
+				Body:  "Ask the customer for the token, then send the offer for the total quantity.",
+				Args:  []any{"Customer", customerName(tx, a.OrgID)}, Link: fmt.Sprintf("/console/customers/%d/meet", a.OrgID)}); err != nil {
+				return t, err
+			}
+		}
+	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return t, fmt.Errorf("find migration: %w", err)
+	}
+	return t, nil
+}
+
+// ListTransferTokens lists the customer's tokens, newest first.
+func (s *Store) ListTransferTokens(ctx context.Context, a models.Actor) ([]TokenRow, error) {
+	if err := requireCustomerAdmin(a, models.PermTokens); err != nil {
+		return nil, err
+	}
+	var rows []TokenRow
+	err := s.db.WithContext(ctx).Table("transfer_tokens").
+		Select("transfer_tokens.*, consoles.name AS console_name, consoles.public_reseller_id").
+		Joins("JOIN consoles ON consoles.id = transfer_tokens.console_id").
+		Where("transfer_tokens.customer_id = ?", a.OrgID).
+		Order("transfer_tokens.created_at DESC, transfer_tokens.id DESC").Limit(200).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list transfer tokens: %w", err)
+	}
+	return rows, nil
+}
+
+func (s *Store) lockToken(tx *gorm.DB, a models.Actor, id int64) (models.TransferToken, error) {
+	var t models.TransferToken
+	err := forUpdate(tx).Where("id = ? AND customer_id = ?", id, a.OrgID).Take(&t).Error
+	return t, notFound(err)
+}
+
+// RevokeTransferToken revokes one of the customer's tokens.
+func (s *Store) RevokeTransferToken(ctx context.Context, a models.Actor, id int64) error {
+	if err := requireCustomerAdmin(a, models.PermTokens); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		t, err := s.lockToken(tx, a, id)
+		if err != nil {
+			return err
+		}
+		if err := t.Revoke(now); err != nil {
+			return err
+		}
+		if err := tx.Model(&t).Update("revoked_at", now).Error; err != nil {
+			return fmt.Errorf("revoke token %d: %w", id, err)
+		}
+		return audit(tx, a, now, "transfer_token.revoked", "transfer_token", t.ID, nil, map[string]any{"revoked_at": now}, a.OrgID)
+	})
+}
+
+// RegenerateTransferToken revokes a token (when still active) and makes a
+// new one for the same reseller; it returns the new secret, shown once.
+func (s *Store) RegenerateTransferToken(ctx context.Context, a models.Actor, id int64) (string, models.TransferToken, error) {
+	var nt models.TransferToken
+	if err := requireCustomerAdmin(a, models.PermTokens); err != nil {
+		return "", nt, err
+	}
+	secret := models.NewTransferToken()
+	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		t, err := s.lockToken(tx, a, id)
+		if err != nil {
+			return err
+		}
+		if t.ReplacedByID != nil {
+			return &models.Error{Code: models.CodeConflict, Message: "This token was already replaced by a newer one."}
+		}
+		if t.State(now) == models.TokenActive {
+			if err := t.Revoke(now); err != nil {
+				return err
+			}
+		}
+		nt, err = insertToken(tx, a, t.ConsoleID, secret, now)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&t).Updates(map[string]any{"revoked_at": t.RevokedAt, "replaced_by_id": nt.ID}).Error; err != nil {
+			return fmt.Errorf("replace token %d: %w", id, err)
+		}
+		return audit(tx, a, now, "transfer_token.regenerated", "transfer_token", t.ID, nil, map[string]any{"replaced_by": nt.ID}, a.OrgID)
+	})
+	return secret, nt, err
+}
+
+// ErrTokenThrottled refuses token attempts after too many failures.
+var ErrTokenThrottled = &models.Error{Code: models.CodeTooMany, Field: "token",
+	Message: "Too many wrong transfer tokens from this console. Wait 15 minutes and try again."}
+
+// tokenThrottled tells whether the console used up its failed attempts.
+func (s *Store) tokenThrottled(ctx context.Context, consoleID int64, now time.Time) error {
+	var n int64
+	err := s.db.WithContext(ctx).Table("token_redemption_attempts").
+		Where("console_id = ? AND outcome <> 'ok' AND at > ?", consoleID, now.Add(-models.TokenThrottleWindow)).Count(&n).Error
+	if err != nil {
+		return fmt.Errorf("count token attempts: %w", err)
+	}
+	if n >= models.TokenThrottleFailures {
+		return ErrTokenThrottled
+	}
+	return nil
+}
+
+// recordAttempt writes one redemption attempt outside the caller's
+// transaction: a failed attempt counts even though nothing else changes.
+func (s *Store) recordAttempt(ctx context.Context, a models.Actor, outcome models.RedeemOutcome, now time.Time) {
+	var uid *int64
+	if a.UserID != 0 {
+		id := a.UserID
+		uid = &id
+	}
+	_ = s.db.WithContext(ctx).Exec("INSERT INTO token_redemption_attempts (console_id, user_id, outcome, at) VALUES (?, ?, ?, ?)",
+		a.OrgID, uid, string(outcome), now).Error
+}
+
+// redeemToken finds and checks a token typed by a console for a customer
+// (by id, or 0 to accept whichever customer the token belongs to), locking
+// the token row. It returns the outcome and, when ok, the token.
+func redeemToken(tx *gorm.DB, consoleID, customerID int64, secret string, now time.Time) (models.TransferToken, models.RedeemOutcome, error) {
+	var t models.TransferToken
+	err := forUpdate(tx).Where("token_hash = ?", models.HashTransferToken(secret)).Take(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || models.NormalizeTransferToken(secret) == "" {
+		return t, models.RedeemWrong, nil
+	}
+	if err != nil {
+		return t, "", fmt.Errorf("find token: %w", err)
+	}
+	if !bytes.Equal(t.TokenHash, models.HashTransferToken(secret)) {
+		return t, models.RedeemWrong, nil
+	}
+	return t, models.CheckRedeem(&t, consoleID, customerID, now), nil
+}
+
+var errUnknownDomain = &models.Error{Code: models.CodeInvalid, Field: "domain", Message: "No customer on the platform has this domain. Check it with the customer."}
+
+// CheckTransferToken lets a console check a customer's token (by domain)
+// without changing anything but the attempt count; it names the customer
+// when the token is good.
+func (s *Store) CheckTransferToken(ctx context.Context, a models.Actor, domain, secret string) (CustomerRow, error) {
+	var c CustomerRow
+	if a.OrgKind != models.OrgConsole || !a.Can(models.PermOffers) {
+		return c, models.Forbidden
+	}
+	now := s.Now()
+	if err := s.tokenThrottled(ctx, a.OrgID, now); err != nil {
+		return c, err
+	}
+	d, ok := models.NormalizeDomain(domain)
+	if !ok {
+		return c, &models.Error{Code: models.CodeInvalid, Field: "domain", Message: "Enter a valid domain name, e.g. example.com."}
+	}
+	outcome := models.RedeemOK
+	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		var cust models.Customer
+		if err := tx.Where("domain = ?", d).Take(&cust).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				outcome = models.RedeemWrong
+				return errUnknownDomain
+			}
+			return err
+		}
+		_, o, err := redeemToken(tx, a.OrgID, cust.ID, secret, now)
+		if err != nil {
+			return err
+		}
+		outcome = o
+		c = CustomerRow{Customer: cust}
+		return o.Err()
+	})
+	if outcome != "" {
+		s.recordAttempt(ctx, a, outcome, now)
+	}
+	return c, err
+}

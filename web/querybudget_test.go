@@ -1,0 +1,149 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"partnerconsole/models"
+	"partnerconsole/web/webtest"
+)
+
+// queryCounter counts the SQL statements GORM runs while it is on.
+type queryCounter struct {
+	on atomic.Bool
+	n  atomic.Int64
+}
+
+func countQueries(t testing.TB, db *gorm.DB) *queryCounter {
+	t.Helper()
+	qc := &queryCounter{}
+	inc := func(*gorm.DB) {
+		if qc.on.Load() {
+			qc.n.Add(1)
+		}
+	}
+	cb := db.Callback()
+	name := fmt.Sprintf("test:count:%p", qc)
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register(name, inc),
+		cb.Row().After("gorm:row").Register(name, inc),
+		cb.Raw().After("gorm:raw").Register(name, inc),
+		cb.Create().After("gorm:create").Register(name, inc),
+		cb.Update().After("gorm:update").Register(name, inc),
+		cb.Delete().After("gorm:delete").Register(name, inc),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return qc
+}
+
+// during counts the statements one request runs.
+func (qc *queryCounter) during(fn func()) int64 {
+	qc.n.Store(0)
+	qc.on.Store(true)
+	fn()
+	qc.on.Store(false)
+	return qc.n.Load()
+}
+
+// addSubscriptions gives a customer n more subscriptions.
+func addSubscriptions(t testing.TB, s *webtest.Server, customerID, consoleID int64, n int) {
+	t.Helper()
+	var products []models.Product
+	if err := s.Gorm.Order("id").Find(&products).Error; err != nil || len(products) == 0 {
+		t.Fatalf("products: %v (%d)", err, len(products))
+	}
+	now := s.Clock.Now()
+	subs := make([]models.Subscription, 0, n)
+	for i := 0; i < n; i++ {
+		subs = append(subs, models.Subscription{CustomerID: customerID, ConsoleID: &consoleID, ProductID: products[i%len(products)].ID,
+			Quantity: 1 + i, Plan: models.PlanFlexible, Channel: models.SubOnline, Status: models.SubActive, SuspensionReasons: models.TextArray{},
+			StartDate: now.AddDate(0, -1, 0), EndDate: now.AddDate(1, 0, 0), RenewalOption: models.RenewAuto, CreatedAt: now, UpdatedAt: now})
+	}
+	if err := s.Gorm.CreateInBatches(&subs, 100).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A page costs the same small number of statements whatever its rows: the
+// customers list with 5 and 200 customers, a customer with 5 and 200
+// subscriptions (no N+1).
+func TestQueryBudget(t *testing.T) {
+	t.Parallel()
+	const budget = 10
+	s := webtest.Start(t)
+	qc := countQueries(t, s.Gorm)
+	ctx := t.Context()
+	console := s.SignedIn(t, "A:super_admin")
+	desk := s.SignedIn(t, "desk:support_engineer")
+	customerPage := fmt.Sprintf("/console/customers/%d", s.CustomerA.ID)
+	deskCustomerPage := fmt.Sprintf("/desk/customers/%d", s.CustomerA.ID)
+	pages := []struct {
+		c    *webtest.Client
+		path string
+	}{
+		{console, "/console/customers"},
+		{console, "/console/customers?sort=name&q=customer"},
+		{console, customerPage},
+		{desk, "/desk/customers"},
+		{desk, deskCustomerPage},
+		{console, "/console/audit"},
+	}
+	measure := func() map[string]int64 {
+		out := map[string]int64{}
+		for _, p := range pages {
+			var status int
+			out[p.path] = qc.during(func() { status = p.c.Get(p.path).Status })
+			if status != http.StatusOK {
+				t.Fatalf("GET %s: status %d", p.path, status)
+			}
+		}
+		return out
+	}
+
+	// 5 customers in console A, 5 subscriptions on customer A.
+	if err := s.Store.SeedBulkCustomers(ctx, s.ConsoleA.ID, 4); err != nil {
+		t.Fatal(err)
+	}
+	addSubscriptions(t, s, s.CustomerA.ID, s.ConsoleA.ID, 5)
+	s.Clock.Advance(2 * time.Minute) // the sessions' last-seen refresh happens once, here
+	measure()
+	small := measure()
+
+	// 200 of each.
+	if err := s.Store.SeedBulkCustomers(ctx, s.ConsoleA.ID, 195); err != nil {
+		t.Fatal(err)
+	}
+	addSubscriptions(t, s, s.CustomerA.ID, s.ConsoleA.ID, 195)
+	var subs int64
+	s.Gorm.Table("subscriptions").Where("customer_id = ?", s.CustomerA.ID).Count(&subs)
+	if subs != 200 {
+		t.Fatalf("%d subscriptions", subs)
+	}
+	large := measure()
+	// The pages did render the rows the budget was measured on.
+	if n := strings.Count(console.Get(customerPage).Body, `data-testid="subscription-row"`); n != 200 {
+		t.Fatalf("customer page shows %d subscriptions, want 200", n)
+	}
+	if n := strings.Count(console.Get("/console/customers").Body, `data-testid="customer-row"`); n != models.PageSize {
+		t.Fatalf("customers list shows %d rows, want a full page of %d", n, models.PageSize)
+	}
+
+	for _, p := range pages {
+		t.Logf("%s: %d statements with 5 rows, %d with 200", p.path, small[p.path], large[p.path])
+		if small[p.path] != large[p.path] {
+			t.Errorf("%s: %d statements with 5 rows but %d with 200 (N+1?)", p.path, small[p.path], large[p.path])
+		}
+		if large[p.path] > budget || large[p.path] == 0 {
+			t.Errorf("%s: %d statements, budget %d", p.path, large[p.path], budget)
+		}
+	}
+}
