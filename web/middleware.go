@@ -60,11 +60,12 @@ func authenticate(st *store.Store, sess *cookieSessions, bundle *i18n.Bundle) ec
 			}
 			locale, zone := guestLocale(c), "UTC"
 			if tok := sess.Token(c); tok != "" {
-				u, err := st.Session(c.Request().Context(), tok)
+				u, orgName, err := st.SessionWithOrg(c.Request().Context(), tok)
 				if err == nil {
 					a := store.ActorOf(u, c.RealIP())
 					c.Set(handlers.KeyActor, &a)
 					c.Set(handlers.KeyToken, tok)
+					c.Set(handlers.KeyOrgName, orgName)
 					locale, zone = u.Locale, u.TimeZone
 				} else if models.ErrorCode(err) != models.CodeUnauthorized {
 					return err
@@ -92,10 +93,10 @@ func guestLocale(c echo.Context) string {
 
 // Access says who may use a route.
 type Access struct {
-	Public bool               // no sign-in needed
-	Kinds  []models.OrgKind   // portal(s): the user's organisation kind
-	Perm   models.Permission  // permission needed, "" for any user of the portal
-	Any    bool               // any signed-in user (account pages)
+	Public bool              // no sign-in needed
+	Kinds  []models.OrgKind  // portal(s): the user's organisation kind
+	Perm   models.Permission // permission needed, "" for any user of the portal
+	Any    bool              // any signed-in user (account pages)
 }
 
 // guard enforces a route's Access: signed-out users go to sign-in (GET) or

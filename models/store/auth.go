@@ -122,29 +122,43 @@ func truncate(s string, n int) string {
 // Session resolves a session token to its user. It enforces the idle and
 // absolute timeouts, revocation and disabled users, and refreshes last seen.
 func (s *Store) Session(ctx context.Context, token string) (models.User, error) {
-	var u models.User
+	u, _, err := s.SessionWithOrg(ctx, token)
+	return u, err
+}
+
+// SessionWithOrg is Session plus the name of the user's organisation, for
+// the top bar, read in the same single query.
+func (s *Store) SessionWithOrg(ctx context.Context, token string) (models.User, string, error) {
+	ended := &models.Error{Code: models.CodeUnauthorized, Message: "Your session has ended. Sign in again."}
 	if token == "" {
-		return u, &models.Error{Code: models.CodeUnauthorized, Message: "Sign in to continue."}
+		return models.User{}, "", &models.Error{Code: models.CodeUnauthorized, Message: "Sign in to continue."}
 	}
 	now := s.Now()
 	h := hashToken(token)
-	var sess UserSession
-	if err := s.db.WithContext(ctx).Where("id_hash = ?", h).Take(&sess).Error; err != nil {
-		return u, &models.Error{Code: models.CodeUnauthorized, Message: "Your session has ended. Sign in again."}
+	var row struct {
+		models.User
+		SessCreatedAt  time.Time
+		SessLastSeenAt time.Time
+		SessRevokedAt  *time.Time
+		OrgName        string
 	}
-	if sess.RevokedAt != nil || now.Sub(sess.LastSeenAt) > SessionIdle || now.Sub(sess.CreatedAt) > SessionAbsolute {
-		return u, &models.Error{Code: models.CodeUnauthorized, Message: "Your session has ended. Sign in again."}
+	res := s.db.WithContext(ctx).Raw(`SELECT u.*, s.created_at AS sess_created_at, s.last_seen_at AS sess_last_seen_at,
+		s.revoked_at AS sess_revoked_at, coalesce(c.name, cu.name, '') AS org_name
+		FROM user_sessions s JOIN users u ON u.id = s.user_id
+		LEFT JOIN consoles c ON c.id = u.organisation_id
+		LEFT JOIN customers cu ON cu.id = u.organisation_id
+		WHERE s.id_hash = ?`, h).Scan(&row)
+	if res.Error != nil {
+		return models.User{}, "", fmt.Errorf("load session: %w", res.Error)
 	}
-	if err := s.db.WithContext(ctx).Take(&u, sess.UserID).Error; err != nil {
-		return u, fmt.Errorf("load session user: %w", err)
+	if res.RowsAffected == 0 || row.SessRevokedAt != nil || now.Sub(row.SessLastSeenAt) > SessionIdle ||
+		now.Sub(row.SessCreatedAt) > SessionAbsolute || row.DisabledAt != nil {
+		return models.User{}, "", ended
 	}
-	if u.DisabledAt != nil {
-		return models.User{}, &models.Error{Code: models.CodeUnauthorized, Message: "Your session has ended. Sign in again."}
-	}
-	if now.Sub(sess.LastSeenAt) > lastSeenEvery {
+	if now.Sub(row.SessLastSeenAt) > lastSeenEvery {
 		s.db.WithContext(ctx).Model(&UserSession{}).Where("id_hash = ?", h).Update("last_seen_at", now)
 	}
-	return u, nil
+	return row.User, row.OrgName, nil
 }
 
 // SignOut ends the session of this token.
