@@ -48,6 +48,8 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			msg = de.Message
 		case errors.As(err, &he):
 			status = he.Code
+		case models.ErrorCode(err) != models.CodeInternal:
+			status = statusOf(models.ErrorCode(err))
 		}
 		reqID := c.Response().Header().Get(echo.HeaderXRequestID)
 		if status >= 500 {
