@@ -58,11 +58,18 @@ func (h *H) SignIn(c echo.Context) error {
 }
 
 // safeNext keeps only local paths, so sign-in cannot redirect off-site.
+// Browsers drop tabs and newlines inside a URL ("/\t/evil.example" becomes
+// "//evil.example"), so any control character or space rejects the path.
 func safeNext(n string) string {
-	if strings.HasPrefix(n, "/") && !strings.HasPrefix(n, "//") && !strings.Contains(n, "\\") {
-		return n
+	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") || strings.Contains(n, "\\") {
+		return ""
 	}
-	return ""
+	for _, r := range n {
+		if r <= ' ' || r == 0x7f {
+			return ""
+		}
+	}
+	return n
 }
 
 // SignOut ends the session.

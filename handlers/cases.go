@@ -311,9 +311,9 @@ func (h *H) RunCaseAction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := c.Param("action")
+	name := c.FormValue("action")
 	if _, ok := models.ActionLabels[name]; !ok {
-		return models.NotFound
+		return h.caseFailure(c, id, &models.Error{Code: models.CodeInvalid, Field: "action", Message: "Choose an action."}, "state", views.NewForm())
 	}
 	if _, err := h.Store.RunCaseAction(ctx(c), mustActor(c), id, formVersion(c), name); err != nil {
 		return h.caseFailure(c, id, err, "state", views.NewForm())

@@ -9,6 +9,7 @@ import (
 
 	"partnerconsole/models"
 	"partnerconsole/models/store"
+	mailviews "partnerconsole/views/mail"
 	"partnerconsole/views/notifications"
 )
 
@@ -31,9 +32,9 @@ func (h *H) Notifications(c echo.Context) error {
 
 // ReadNotification marks a notice read and opens its link.
 func (h *H) ReadNotification(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
+	id, err := strconv.ParseInt(c.FormValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return &models.Error{Code: models.CodeInvalid, Field: "id", Message: "Choose a notification."}
 	}
 	n, err := h.Store.MarkNotificationRead(ctx(c), mustActor(c), id)
 	if err != nil {
@@ -106,7 +107,7 @@ func (h *H) SentMailItem(c echo.Context) error {
 		return err
 	}
 	tr := h.I18n.For(m.Locale, "UTC")
-	args := models.ParseNoticeArgs(m.Args).Pairs()
+	args := mailviews.Args(tr, m.Args)
 	v := notifications.MailView{Message: m, Subject: tr.T(m.Title, args...), Body: tr.T(m.Body, args...), Link: strings.TrimSuffix(h.BaseURL, "/") + m.Link}
 	return Render(c, http.StatusOK, notifications.MailItem(h.page(c, "Email"), v))
 }

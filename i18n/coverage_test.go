@@ -15,6 +15,11 @@ package i18n
 //   - a variable given to a translating call, when the function assigns it
 //     string literals (msg := "…"; title = "…") or the result of a function of
 //     the same package that returns literals (heading, detail := describe(s));
+//   - a call given to a translating call: the literals the function or method
+//     returns (p.Tr(s.Label()), p.Tr(stateLabel(st))); a package table given
+//     to it: the table's values (p.Tr(models.ActionLabels[a]));
+//   - the Label of composite literals in models (the label tables of case
+//     types, fields, states), which views translate with p.Tr(x.Label);
 //   - the Message of a models.Error literal, the format of models.Errorf, the
 //     message of FieldErrors.Add(field, "…") and FieldErrors{"f": "…"}, and
 //     the Title and Body of notices (Notice{…}, models.Notification{…}).
@@ -78,6 +83,11 @@ type funcRef struct {
 	decl *ast.FuncDecl
 }
 
+type varRef struct {
+	file  *sourceFile
+	value ast.Expr
+}
+
 type use struct {
 	rel  string
 	line int
@@ -88,6 +98,7 @@ type scan struct {
 	module string
 	files  []*sourceFile
 	funcs  map[string][]funcRef // "<dir>.Name" / "method.Name" → declarations
+	vars   map[string]varRef    // "<dir>.Name" → package-level variable
 	sinks  map[string]map[int]bool
 	ids    map[string][]use // id → where it is used
 	built  map[use]string   // messages built at run time → expression
@@ -109,7 +120,9 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 			continue
 		}
 		for id, text := range f.Messages {
-			tr[f.Locale][id] = text
+			if strings.TrimSpace(text) != "" {
+				tr[f.Locale][id] = text
+			}
 		}
 	}
 
@@ -230,6 +243,74 @@ func TestScannerFindsKnownUses(t *testing.T) {
 		if _, ok := s.ids[id]; ok && isProse(id) {
 			t.Errorf("%q is not prose but would need a translation", id)
 		}
+	}
+}
+
+// TestScannerRules runs the scanner on a small tree in testdata/_scan that
+// uses every rule once, and checks it finds exactly the ids it should (the
+// leading "_" keeps templ generate and the go tool out of it).
+func TestScannerRules(t *testing.T) {
+	s := scanTree(t, filepath.Join("testdata", "_scan"), "example")
+	if len(s.broken) > 0 {
+		t.Fatalf("unreadable fixtures: %v", s.broken)
+	}
+	want := map[string]string{
+		"Templ title":                "views/thing/thing.templ:10", // p.Tr("…") in markup
+		"Derived label":              "views/thing/thing.templ:11", // a component whose label goes through p.Tr
+		"State label":                "models/m.go:24",             // p.Tr(s.Label())
+		"Other state":                "models/m.go:26",             //
+		"Table label":                "models/m.go:7",              // p.Tr(models.ActionLabels[x])
+		"Go part label":              "views/thing/thing.templ:26", // p.Tr(label(s)), label in the templ file's Go part
+		"Go part call":               "views/thing/thing.templ:28", // p.Tr in the Go part
+		"Attribute text":             "views/thing/thing.templ:15", // attribute expression
+		"With {{.N}} placeholder":    "views/thing/thing.templ:16", // multi-line markup
+		"Assigned title":             "handlers/h.go:15",           // title := "…"; h.page(c, title)
+		"Reassigned title":           "handlers/h.go:17",           //
+		"Heading text":               "handlers/h.go:36",           // heading, detail := describe(1)
+		"Detail text":                "handlers/h.go:36",           //
+		"Other heading":              "handlers/h.go:38",           //
+		"Other detail":               "handlers/h.go:38",           //
+		"Closure label":              "handlers/h.go:26",           // add := func(ok, label) {T(label)}
+		"Handler field message.":     "handlers/h.go:28",           // f.Errors.Add
+		"Flash text":                 "handlers/h.go:31",           // h.redirect(c, url, "…")
+		"Model message.":             "models/m.go:5",              // &Error{Message: "…"}
+		"Spec label":                 "models/m.go:9",              // Label: "…" in models
+		"Field label":                "models/m.go:9",              //
+		"Field message.":             "models/m.go:13",             // f.Add(field, "…")
+		"Returned message.":          "models/m.go:20",             // if msg := check(); … f.Add("x", msg)
+		"Errorf message.":            "models/m.go:17",             // Errorf(code, "…")
+		"Store message.":             "models/store/s.go:5",        // &models.Error{Message: "…"}
+		"Notice title {{.ID}}":       "models/store/s.go:12",       // Notice{Title: "…"}
+		"Notice body":                "models/store/s.go:8",        // Notice{Body: body}
+		"Notice body with {{.Note}}": "models/store/s.go:10",       //
+		"Web title":                  "web/w.go:9",                 // handlers.PageFor(c, "…")
+		"Web model message.":         "web/w.go:10",                //
+	}
+	for id, where := range want {
+		ok := false
+		for _, u := range s.ids[id] {
+			ok = ok || fmt.Sprintf("%s:%d", u.rel, u.line) == where
+		}
+		if !ok {
+			t.Errorf("%q: found at %v, want %s", id, s.ids[id], where)
+		}
+	}
+	for id, uses := range s.ids {
+		if _, ok := want[id]; !ok {
+			t.Errorf("unexpected id %q at %v", id, uses)
+		}
+	}
+	built := map[string]bool{}
+	for u := range s.built {
+		built[fmt.Sprintf("%s:%d", u.rel, u.line)] = true
+	}
+	for _, where := range []string{"handlers/h.go:23", "handlers/h.go:24", "models/m.go:31", "models/m.go:33"} {
+		if !built[where] {
+			t.Errorf("message built at run time at %s not reported (got %v)", where, s.built)
+		}
+	}
+	if len(s.built) != 4 {
+		t.Errorf("built messages = %v, want 4", s.built)
 	}
 }
 
@@ -415,7 +496,14 @@ func scanRepo(t *testing.T) *scan {
 		return scanCache
 	}
 	root, module := moduleRoot(t)
-	s := &scan{root: root, module: module, funcs: map[string][]funcRef{}, sinks: map[string]map[int]bool{},
+	scanCache = scanTree(t, root, module)
+	return scanCache
+}
+
+// scanTree scans the views, handlers, web, models and models/store folders
+// of the module at root.
+func scanTree(t *testing.T, root, module string) *scan {
+	s := &scan{root: root, module: module, funcs: map[string][]funcRef{}, vars: map[string]varRef{}, sinks: map[string]map[int]bool{},
 		ids: map[string][]use{}, built: map[use]string{}}
 	for k, idx := range seedSinks {
 		for _, i := range idx {
@@ -441,7 +529,6 @@ func scanRepo(t *testing.T) *scan {
 	for _, f := range s.files {
 		s.visit(f, true)
 	}
-	scanCache = s
 	return s
 }
 
@@ -485,6 +572,9 @@ func (s *scan) addSink(key string, idx int) {
 
 func (s *scan) walk(t *testing.T, dir string, recursive bool) {
 	abs := filepath.Join(s.root, filepath.FromSlash(dir))
+	if _, err := os.Stat(abs); os.IsNotExist(err) {
+		return
+	}
 	err := filepath.WalkDir(abs, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -663,11 +753,18 @@ func (s *scan) readImports(f *sourceFile, file *ast.File) {
 func (s *scan) index(f *sourceFile) {
 	s.readImports(f, f.file)
 	for _, d := range f.file.Decls {
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok {
-			continue
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			s.funcs[funcKey(f, d)] = append(s.funcs[funcKey(f, d)], funcRef{f, d})
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				if vs, ok := sp.(*ast.ValueSpec); ok && len(vs.Values) == len(vs.Names) {
+					for i, n := range vs.Names {
+						s.vars[f.dir+"."+n.Name] = varRef{f, vs.Values[i]}
+					}
+				}
+			}
 		}
-		s.funcs[funcKey(f, fd)] = append(s.funcs[funcKey(f, fd)], funcRef{f, fd})
 	}
 	ast.Inspect(f.file, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -963,6 +1060,17 @@ func (s *scan) composite(f *sourceFile, cl *ast.CompositeLit, stack []scope) {
 			name = t.Sel.Name
 		}
 	}
+	if name == "" && f.modDirs {
+		// Label tables of the domain (case types, their fields, states) are
+		// translated by the views: p.Tr(spec.Label).
+		for _, el := range cl.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Label" {
+					s.arg(f, kv.Value, stack, true, use{f.rel, f.fset.Position(kv.Pos()).Line})
+				}
+			}
+		}
+	}
 	switch name {
 	case "Error":
 		for _, el := range cl.Elts {
@@ -1039,7 +1147,7 @@ func (s *scan) arg(f *sourceFile, e ast.Expr, stack []scope, collect bool, at us
 				}
 				return
 			}
-			if collect && stack[i].body != nil && s.assigned(f, x.Name, stack[i].body, stack, at) {
+			if collect && stack[i].body != nil && s.assigned(f, x.Name, stack[i].body) {
 				return
 			}
 		}
@@ -1052,13 +1160,51 @@ func (s *scan) arg(f *sourceFile, e ast.Expr, stack []scope, collect bool, at us
 			if lit, ok := stringLit(x.Args[0]); ok && isProse(lit) {
 				s.built[at] = exprString(f, x)
 			}
+		} else if collect {
+			// p.Tr(s.Label()), p.Tr(stateLabel(st)): what the function returns.
+			s.returnedLiterals(f, x, 0)
+		}
+	case *ast.IndexExpr:
+		// p.Tr(models.ActionLabels[a]): the values of the package's table.
+		if collect {
+			s.tableValues(f, x.X)
+		}
+	}
+}
+
+// tableValues records the string values of a package-level map or slice
+// literal named by e.
+func (s *scan) tableValues(f *sourceFile, e ast.Expr) {
+	key := ""
+	switch x := unparen(e).(type) {
+	case *ast.Ident:
+		key = f.dir + "." + x.Name
+	case *ast.SelectorExpr:
+		if pkg, ok := x.X.(*ast.Ident); ok {
+			key = f.imports[pkg.Name] + "." + x.Sel.Name
+		}
+	}
+	v, ok := s.vars[key]
+	if !ok {
+		return
+	}
+	cl, ok := unparen(v.value).(*ast.CompositeLit)
+	if !ok {
+		return
+	}
+	for _, el := range cl.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			el = kv.Value
+		}
+		if lit, ok := stringLit(el); ok {
+			s.id(lit, use{v.file.rel, v.file.fset.Position(el.Pos()).Line})
 		}
 	}
 }
 
 // assigned records the literals assigned to a variable in a function body
 // (at the line of each literal); false when the body never assigns it.
-func (s *scan) assigned(f *sourceFile, name string, body ast.Node, stack []scope, at use) bool {
+func (s *scan) assigned(f *sourceFile, name string, body ast.Node) bool {
 	found := false
 	value := func(rhs ast.Expr, tupleIndex int) {
 		rhs = unparen(rhs)
@@ -1104,10 +1250,12 @@ func (s *scan) assigned(f *sourceFile, name string, body ast.Node, stack []scope
 }
 
 // returnedLiterals records the string literals a function of our module
-// returns at one result position, where they are written.
+// returns at one result position, where they are written. A method call
+// looks at every method of that name (String and Error excepted: too
+// general to be labels).
 func (s *scan) returnedLiterals(f *sourceFile, call *ast.CallExpr, index int) {
 	key := calleeKey(f, call)
-	if strings.HasPrefix(key, "method.") || strings.HasPrefix(key, "ext:") || strings.HasPrefix(key, "local:") {
+	if key == "method.String" || key == "method.Error" || strings.HasPrefix(key, "ext:") || strings.HasPrefix(key, "local:") {
 		return
 	}
 	for _, fn := range s.funcs[key] {

@@ -18,13 +18,12 @@ import (
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"partnerconsole/models"
 )
 
 //go:embed locales/*.toml
 var files embed.FS
-
-// Locales are the languages the interface speaks; English is the source.
-var Locales = []string{"en", "fr", "ja"}
 
 // Bundle holds every translation.
 type Bundle struct {
@@ -54,7 +53,7 @@ func readCatalogue(fsys fs.FS) ([]catalogueFile, error) {
 		base := path.Base(name)
 		parts := strings.Split(strings.TrimSuffix(base, ".toml"), ".")
 		if len(parts) != 2 || !validLocale(parts[1]) {
-			return nil, fmt.Errorf("%s: name translation files <area>.<locale>.toml with locale one of %v", base, Locales)
+			return nil, fmt.Errorf("%s: name translation files <area>.<locale>.toml with locale one of %v", base, models.Locales)
 		}
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -77,14 +76,7 @@ func readCatalogue(fsys fs.FS) ([]catalogueFile, error) {
 	return out, nil
 }
 
-func validLocale(l string) bool {
-	for _, x := range Locales {
-		if x == l {
-			return true
-		}
-	}
-	return false
-}
+func validLocale(l string) bool { return models.ValidLocale(l) }
 
 // Load reads the embedded translation files.
 func Load() (*Bundle, error) { return load(files) }

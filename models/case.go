@@ -426,7 +426,7 @@ func (in CaseInput) Validate(currency string) error {
 			}
 		case "date":
 			if _, err := time.Parse("2006-01-02", v); err != nil {
-				f.Add(name, "Enter a date as YYYY-MM-DD.")
+				f.Add(name, "Enter the date as YYYY-MM-DD.")
 			}
 		case "money":
 			if m, ok := ParseCaseAmount(v, currency); !ok {
@@ -592,10 +592,10 @@ var allowedByExt = map[string]string{
 func CheckUpload(u Upload) (name, contentType string, err error) {
 	name = cleanFileName(u.Name)
 	if len(u.Data) == 0 {
-		return name, "", &Error{Code: CodeInvalid, Field: "files", Message: "The file " + name + " is empty."}
+		return name, "", &Error{Code: CodeInvalid, Field: "files", Message: "One of the files is empty."}
 	}
 	if len(u.Data) > MaxAttachmentSize || u.Size > MaxAttachmentSize {
-		return name, "", &Error{Code: CodeInvalid, Field: "files", Message: "The file " + name + " is larger than 10 MB."}
+		return name, "", &Error{Code: CodeInvalid, Field: "files", Message: "One of the files is larger than 10 MB."}
 	}
 	sniffed := http.DetectContentType(u.Data)
 	if i := strings.IndexByte(sniffed, ';'); i >= 0 {
@@ -603,7 +603,7 @@ func CheckUpload(u Upload) (name, contentType string, err error) {
 	}
 	ext := strings.ToLower(path.Ext(name))
 	want, known := allowedByExt[ext]
-	bad := &Error{Code: CodeInvalid, Field: "files", Message: "The file " + name + " is not a PDF, PNG, JPEG, TXT or CSV file."}
+	bad := &Error{Code: CodeInvalid, Field: "files", Message: "One of the files is not a PDF, PNG, JPEG, TXT or CSV file (its content decides, not its name)."}
 	if ext != "" && !known {
 		return name, "", bad
 	}

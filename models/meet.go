@@ -489,7 +489,7 @@ func (m MeetMigration) CheckStep(done map[int]bool, n int) error {
 		return &Error{Code: CodeConflict, Message: "This step is already done."}
 	}
 	if next := m.NextStep(done); next != n {
-		return &Error{Code: CodeConflict, Message: fmt.Sprintf("Do step %d first.", next)}
+		return &Error{Code: CodeConflict, Message: "Do the steps in order: an earlier step comes first."}
 	}
 	return nil
 }

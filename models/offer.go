@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -297,7 +296,7 @@ func (in OfferInput) Validate(p *Product, currency string, now time.Time, needCu
 	case q < 1:
 		f.Add("quantity", "The quantity must be at least 1.")
 	case p != nil && q > p.MaxQuantity:
-		f.Add("quantity", fmt.Sprintf("This product allows at most %d licences.", p.MaxQuantity))
+		f.Add("quantity", "This quantity is above the product's maximum.")
 	default:
 		t.Quantity = q
 	}

@@ -168,7 +168,7 @@ func (t *TransferToken) Revoke(now time.Time) error {
 // Consume marks an active token used by an offer.
 func (t *TransferToken) Consume(offerID int64, now time.Time) error {
 	if t.State(now) != TokenActive {
-		return &Error{Code: CodeConflict, Message: "The transfer token behind this offer is no longer valid (" + string(t.State(now)) + "). Ask the reseller for a new offer."}
+		return &Error{Code: CodeConflict, Message: "The transfer token behind this offer is no longer valid. Ask the reseller for a new offer."}
 	}
 	t.UsedAt = &now
 	t.UsedOfferID = &offerID

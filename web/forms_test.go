@@ -137,10 +137,20 @@ func TestBadLocaleAndTimeZone(t *testing.T) {
 	if changed := changedTables(before, dbFingerprint(t, s.Gorm)); len(changed) > 0 {
 		t.Errorf("bad settings changed %v", changed)
 	}
-	// Good values apply; "back" only goes to a local page.
-	r := c.Post("/account/locale", url.Values{"locale": {"ja"}, "back": {"https://evil.example/"}})
-	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/console" {
-		t.Fatalf("locale: status %d location %q", r.Status, r.Header.Get("Location"))
+	// Good values apply; "back" only goes to a local page (browsers drop
+	// tabs and newlines, so "/\t/evil.example" would be off-site).
+	for back, want := range map[string]string{
+		"https://evil.example/": "/console", "//evil.example": "/console", "/\\evil.example": "/console",
+		"/\t/evil.example": "/console", "/\n/evil.example": "/console",
+		"/%0a": "/%0a", // escaped, it stays a local path
+	} {
+		r := c.Post("/account/locale", url.Values{"locale": {"ja"}, "back": {back}})
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != want {
+			t.Errorf("locale back %q: status %d location %q, want %q", back, r.Status, r.Header.Get("Location"), want)
+		}
+	}
+	if r := c.Post("/account/locale", url.Values{"locale": {"ja"}, "back": {"/console/customers?q=a"}}); r.Header.Get("Location") != "/console/customers?q=a" {
+		t.Errorf("local back: location %q", r.Header.Get("Location"))
 	}
 	var locale string
 	s.Gorm.Raw("SELECT locale FROM users WHERE id = ?", s.Users["B:sales_agent"].ID).Scan(&locale)

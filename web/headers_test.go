@@ -139,6 +139,16 @@ func TestProbes(t *testing.T) {
 	if r := c.Get("/metrics"); r.Status != http.StatusOK || !r.Has("http_requests_total") {
 		t.Errorf("metrics from loopback: %d", r.Status)
 	}
+	// Static files are served to anyone, cached, with their type.
+	for path, ct := range map[string]string{"/static/css/app.css": "text/css", "/static/js/app.js": "javascript"} {
+		r := c.Get(path)
+		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Type"), ct) || !strings.Contains(r.Header.Get("Cache-Control"), "max-age=") {
+			t.Errorf("%s: status %d type %q cache %q", path, r.Status, r.Header.Get("Content-Type"), r.Header.Get("Cache-Control"))
+		}
+	}
+	if r := c.Get("/static/../go.mod"); r.Status == http.StatusOK && r.Has("module partnerconsole") {
+		t.Error("static serves files outside its folder")
+	}
 	// Probes need no CSRF token and no session.
 	if r := c.PostRaw("/healthz", url.Values{}); r.Status == http.StatusOK {
 		t.Errorf("POST healthz: %d", r.Status)

@@ -34,7 +34,7 @@ func init() {
 			{POST, "/desk/cases/:id/comments", h.CommentCase, desk(models.PermWorkCases)},
 			{POST, "/desk/cases/:id/state", h.ChangeCaseState, desk(models.PermWorkCases)},
 			{POST, "/desk/cases/:id/assign", h.AssignCase, desk(models.PermWorkCases)},
-			{POST, "/desk/cases/:id/actions/:action", h.RunCaseAction, desk(models.PermWorkCases)},
+			{POST, "/desk/cases/:id/action", h.RunCaseAction, desk(models.PermWorkCases)},
 			{GET, "/desk/cases/:id/attachments/:aid", h.DownloadAttachment, desk(models.PermWorkCases)},
 			{GET, "/desk/mail", h.SentMail, desk(models.PermDeskMail)},
 			{GET, "/desk/mail/:id", h.SentMailItem, desk(models.PermDeskMail)},
@@ -43,7 +43,7 @@ func init() {
 			// Every signed-in user: the bell's notices and email settings.
 			{GET, "/notifications", h.Notifications, anyUser},
 			{POST, "/notifications/read-all", h.ReadAllNotifications, anyUser},
-			{POST, "/notifications/:id/read", h.ReadNotification, anyUser},
+			{POST, "/notifications/read", h.ReadNotification, anyUser},
 			{GET, "/notifications/settings", h.NotificationSettings, anyUser},
 			{POST, "/notifications/settings", h.SaveNotificationSettings, anyUser},
 		}

@@ -22,9 +22,9 @@ import (
 
 // Deps are what the server is built from.
 type Deps struct {
-	Store  *store.Store
-	I18n   *i18n.Bundle
-	Log    *slog.Logger
+	Store *store.Store
+	I18n  *i18n.Bundle
+	Log   *slog.Logger
 	// Ready reports extra readiness checks (the job runner); nil means ready.
 	Ready func(ctx context.Context) error
 	// MetricsToken, when set, is required as a bearer token on /metrics;

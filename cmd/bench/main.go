@@ -61,6 +61,7 @@ type options struct {
 	dbConns     int
 	plans       string
 	cpuprofile  string
+	hold        time.Duration
 	keep        bool
 }
 
@@ -78,6 +79,7 @@ func main() {
 	flag.IntVar(&o.dbConns, "db-conns", 20, "database pool size of the served console (DB_MAX_CONNS)")
 	flag.StringVar(&o.plans, "plans", "", "write every EXPLAIN ANALYZE plan to this file")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured HTTP load of the first page (server and client share the process)")
+	flag.DurationVar(&o.hold, "hold", 0, "after seeding, print the database URL and keep it up this long (for psql), then exit without measuring")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary database folder")
 	flag.Parse()
 	if o.jobs <= 0 {
@@ -106,6 +108,7 @@ type measured struct {
 	PG      result
 	Plans   []string
 	Skipped []string
+	Load    string // 1-minute load average after the page's runs
 }
 
 func run(ctx context.Context, o options, out io.Writer) error {
@@ -187,6 +190,15 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 
+	if o.hold > 0 {
+		fmt.Fprintf(out, "database: %s (psql: %s)\nholding for %s; Ctrl-C to stop\n", srv.URL(dbName), filepath.Join(bin, "psql"), o.hold)
+		select {
+		case <-ctx.Done():
+		case <-time.After(o.hold):
+		}
+		return nil
+	}
+
 	// The real server, on a loopback port.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -235,19 +247,21 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		listed, con.Name, o.customers, seedTook.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
 	fmt.Fprintf(out, "- load: %d keep-alive clients, %s per page after %s warm-up; pgbench -n -M prepared -c %d -j %d -T %d\n",
 		o.concurrency, o.duration, o.warmup, o.concurrency, o.jobs, int(o.duration.Seconds()))
+	fmt.Fprintf(out, "- load average at start: %s\n", loadAvg())
 	fmt.Fprintf(out, "- deep page: followed %d 'next page' links (row %d onwards) in %s\n\n",
 		o.depth, o.depth*models.PageSize, deepTook.Round(time.Millisecond))
 
 	pages := []page{
 		{"first", "/console/customers", "first page, sorted by name"},
 		{"deep", deepPath, fmt.Sprintf("page %d (keyset cursor)", o.depth+1)},
+		{"newest", "/console/customers?sort=created", "first page, newest first"},
 		{"search", "/console/customers?q=" + o.search, fmt.Sprintf("search %q (name, broad)", o.search)},
 		{"search-rare", "/console/customers?q=" + o.rare, fmt.Sprintf("search %q (name, narrow)", o.rare)},
 		{"domain", "/console/customers?q=" + o.domain, fmt.Sprintf("search %q (domain prefix)", o.domain)},
 	}
 	var plansOut strings.Builder
 	var all []measured
-	var violations []string
+	var violations, otherCounts []string
 	for _, p := range pages {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -268,7 +282,11 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 		for _, s := range stmts {
 			if uncappedCount(s.SQL) {
-				violations = append(violations, p.Name+": "+shortSQL(s.SQL, 160))
+				if strings.Contains(s.SQL, "customers") {
+					violations = append(violations, p.Name+": "+shortSQL(s.SQL, 160))
+				} else {
+					otherCounts = appendOnce(otherCounts, shortSQL(s.SQL, 160))
+				}
 			}
 			if s.isRead() {
 				m.Stmts = append(m.Stmts, s)
@@ -320,28 +338,33 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		if err != nil {
 			return err
 		}
+		m.Load = loadAvg()
 		all = append(all, m)
 	}
 
 	fmt.Fprintf(out, "## Results (%d customers, %d clients, %s each)\n\n", listed, o.concurrency, o.duration)
-	fmt.Fprintln(out, "| page | SQL/req | HTTP req/s | HTTP p50 | HTTP p99 | pgbench tps | pgbench p50 | pgbench p99 | pgbench avg | HTTP ÷ pgbench |")
-	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(out, "| page | SQL/req | HTTP req/s | HTTP p50 | HTTP p99 | pgbench tps | pgbench p50 | pgbench p99 | pgbench avg | HTTP ÷ pgbench | load |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, m := range all {
-		fmt.Fprintf(out, "| %s | %d | %.0f | %s | %s | %.0f | %s | %s | %s | %.2f |\n", m.Name, len(m.Stmts),
-			m.HTTP.RPS, ms(m.HTTP.P50), ms(m.HTTP.P99), m.PG.RPS, ms(m.PG.P50), ms(m.PG.P99), ms(m.PG.Avg), m.HTTP.RPS/m.PG.RPS)
+		fmt.Fprintf(out, "| %s | %d | %.0f | %s | %s | %.0f | %s | %s | %s | %.2f | %s |\n", m.Name, len(m.Stmts),
+			m.HTTP.RPS, ms(m.HTTP.P50), ms(m.HTTP.P99), m.PG.RPS, ms(m.PG.P50), ms(m.PG.P99), ms(m.PG.Avg), m.HTTP.RPS/m.PG.RPS, m.Load)
 	}
+	fmt.Fprintln(out, "\n(load: the machine's 1-minute load average after the page's runs; other work on the machine skews both columns.)")
 	fmt.Fprintln(out)
 	if len(all) >= 2 {
 		fmt.Fprintf(out, "Deep page ÷ first page: HTTP %.2f×, pgbench %.2f× (throughput; 1.00 = same cost).\n\n",
 			all[1].HTTP.RPS/all[0].HTTP.RPS, all[1].PG.RPS/all[0].PG.RPS)
 	}
 	if len(violations) == 0 {
-		fmt.Fprintln(out, "No page runs an uncapped COUNT: every count is over a LIMIT-ed subquery (cappedCount).")
+		fmt.Fprintln(out, "No page runs an uncapped COUNT over the customers list: the list's count is over a LIMIT-ed subquery (cappedCount), or skipped when the first page holds every row.")
 	} else {
-		fmt.Fprintln(out, "UNCAPPED COUNT found:")
+		fmt.Fprintln(out, "UNCAPPED COUNT over the customers list:")
 		for _, v := range violations {
 			fmt.Fprintln(out, "-", v)
 		}
+	}
+	for _, c := range otherCounts {
+		fmt.Fprintf(out, "\nNote: every page also runs an uncapped count outside the list: `%s`\n", c)
 	}
 	fmt.Fprintln(out)
 
@@ -361,7 +384,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	ref = append(ref,
 		refQuery{fmt.Sprintf("OFFSET %d page (what keyset avoids)", o.depth*models.PageSize), statement{SQL: fmt.Sprintf(
-			`SELECT customers.*, coalesce(consoles.name, '') AS console_name FROM customers LEFT JOIN consoles ON consoles.id = customers.console_id WHERE customers.console_id = %d ORDER BY lower(customers.name), customers.id LIMIT %d OFFSET %d`,
+			`SELECT customers.*, coalesce(consoles.name, '') AS console_name FROM customers LEFT JOIN consoles ON consoles.id = customers.console_id WHERE customers.console_id = %d ORDER BY customers.name_key, customers.id LIMIT %d OFFSET %d`,
 			con.ID, models.PageSize+1, o.depth*models.PageSize)}},
 		refQuery{"capped count (what the app runs)", statement{SQL: fmt.Sprintf(
 			`SELECT count(*) FROM (SELECT 1 FROM customers WHERE customers.console_id = %d LIMIT %d) AS capped`, con.ID, models.CountCap+1)}},
@@ -394,11 +417,32 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		fmt.Fprintln(out, "plans written to", o.plans)
 	}
 	if len(violations) > 0 {
-		return errors.New("a page runs an uncapped COUNT")
+		return errors.New("a page runs an uncapped COUNT over the customers list")
 	}
 	return nil
 }
 
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
+
+// loadAvg reads the 1-minute load average (Linux), "?" elsewhere.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }

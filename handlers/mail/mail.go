@@ -31,7 +31,7 @@ type Message struct {
 // Render renders an outbox row in its recipient's language.
 func Render(ctx context.Context, bundle *i18n.Bundle, baseURL string, m models.OutboxMessage) (Message, error) {
 	tr := bundle.For(m.Locale, "UTC")
-	args := models.ParseNoticeArgs(m.Args).Pairs()
+	args := views.Args(tr, m.Args)
 	base := strings.TrimSuffix(baseURL, "/")
 	v := views.View{
 		T:        tr,
@@ -62,7 +62,8 @@ type Sender interface {
 //	smtp://user:pass@host:587?from=Console%20<no-reply@example.com>&tls=mandatory
 //	smtps://user:pass@host:465
 //
-// tls is "opportunistic" (default for smtp://), "mandatory" or "none".
+// tls is "opportunistic" (default for smtp://), "mandatory" or "none"; helo
+// names this host in the greeting (default: the machine's host name).
 type SMTP struct {
 	host     string
 	port     int
@@ -71,6 +72,7 @@ type SMTP struct {
 	user     string
 	password string
 	from     string
+	helo     string
 	timeout  time.Duration
 }
 
@@ -106,6 +108,7 @@ func NewSMTP(raw string) (*SMTP, error) {
 	if f := q.Get("from"); f != "" {
 		s.from = f
 	}
+	s.helo = q.Get("helo")
 	switch q.Get("tls") {
 	case "none":
 		s.policy = gomail.NoTLS
@@ -132,6 +135,9 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	opts := []gomail.Option{gomail.WithPort(s.port), gomail.WithTimeout(s.timeout), gomail.WithTLSPolicy(s.policy)}
 	if s.ssl {
 		opts = append(opts, gomail.WithSSL())
+	}
+	if s.helo != "" {
+		opts = append(opts, gomail.WithHELO(s.helo))
 	}
 	if s.user != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover), gomail.WithUsername(s.user), gomail.WithPassword(s.password))

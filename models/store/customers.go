@@ -17,6 +17,10 @@ import (
 type CustomerRow struct {
 	models.Customer
 	ConsoleName string
+	// NameKey is the stored lower(name) the list sorts on; the keyset cursor
+	// takes it from the database, so Go's and PostgreSQL's lower-casing never
+	// disagree (İ).
+	NameKey string `gorm:"column:name_key"`
 }
 
 // scopeCustomers limits a customers query to what the actor may see
@@ -52,7 +56,7 @@ func (s *Store) customerQuery(ctx context.Context, a models.Actor, f models.Cust
 			lt := strings.ToLower(t)
 			like := "%" + escapeLike(lt) + "%"
 			prefix := escapeLike(lt) + "%"
-			q = q.Where(`(lower(customers.name) LIKE ? OR (customers.domain COLLATE "C") LIKE ?)`, like, prefix)
+			q = q.Where(`(customers.name_key LIKE ? OR (customers.domain COLLATE "C") LIKE ?)`, like, prefix)
 		}
 	}
 	if f.Country != "" {
@@ -80,22 +84,22 @@ func customerKeyset(q *gorm.DB, sort models.CustomerSort, after models.Cursor, h
 		return q.Order("customers.created_at DESC, customers.id DESC")
 	default:
 		if hasCursor {
-			q = q.Where("(lower(customers.name), customers.id) > (?, ?)", after.Key, after.ID)
+			q = q.Where("(customers.name_key, customers.id) > (?, ?)", after.Key, after.ID)
 		}
-		return q.Order("lower(customers.name), customers.id")
+		return q.Order("customers.name_key, customers.id")
 	}
 }
 
-func customerCursor(sort models.CustomerSort, c models.Customer) models.Cursor {
+func customerCursor(sort models.CustomerSort, c CustomerRow) models.Cursor {
 	if sort == models.SortByCreated {
 		return models.Cursor{Key: c.CreatedAt.UTC().Format(time.RFC3339Nano), ID: c.ID}
 	}
-	return models.Cursor{Key: strings.ToLower(c.Name), ID: c.ID}
+	return models.Cursor{Key: c.NameKey, ID: c.ID}
 }
 
 // ListCustomers returns one keyset page of the actor's customers. It runs
 // two queries whatever the size of the list: the page, and a count capped at
-// CountCap rows.
+// CountCap rows; a first page that holds every row is its own count.
 func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.CustomerFilter, cursor string) (models.Page[CustomerRow], error) {
 	var page models.Page[CustomerRow]
 	if err := canListCustomers(a); err != nil {
@@ -112,9 +116,13 @@ func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.Cust
 	}
 	if len(rows) > models.PageSize {
 		rows = rows[:models.PageSize]
-		page.Next = customerCursor(f.Sort, rows[len(rows)-1].Customer).Encode()
+		page.Next = customerCursor(f.Sort, rows[len(rows)-1]).Encode()
 	}
 	page.Items = rows
+	if !has && page.Next == "" {
+		page.Total = int64(len(rows))
+		return page, nil
+	}
 	total, many, err := cappedCount(s.customerQuery(ctx, a, f))
 	if err != nil {
 		return page, err
@@ -162,7 +170,7 @@ func (s *Store) ExportCustomers(ctx context.Context, a models.Actor, f models.Cu
 		if len(rows) < 1000 {
 			break
 		}
-		cursor = customerCursor(f.Sort, rows[len(rows)-1].Customer).Encode()
+		cursor = customerCursor(f.Sort, rows[len(rows)-1]).Encode()
 	}
 	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		return audit(tx, a, now, "customers.exported", "organisation", a.OrgID, nil, f, a.OrgID)

@@ -126,6 +126,11 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 	if err := s.seedDemoCases(ctx, first); err != nil {
 		return nil, fmt.Errorf("demo cases: %w", err)
 	}
+	more, err := s.seedOffersDemo(ctx, c1, nw)
+	if err != nil {
+		return nil, fmt.Errorf("demo offers: %w", err)
+	}
+	out = append(out, more...)
 	return out, nil
 }
 

@@ -62,6 +62,21 @@ func canListOffers(a models.Actor) error {
 	return models.Forbidden
 }
 
+// CanListOffers tells whether the actor may see offers at all.
+func (s *Store) CanListOffers(a models.Actor) error { return canListOffers(a) }
+
+// OfferBillingAccounts lists the console's billing accounts for the offer form.
+func (s *Store) OfferBillingAccounts(ctx context.Context, a models.Actor) ([]models.BillingAccount, error) {
+	if a.OrgKind != models.OrgConsole || !a.Can(models.PermOffers) {
+		return nil, models.Forbidden
+	}
+	var bs []models.BillingAccount
+	if err := s.db.WithContext(ctx).Where("console_id = ?", a.OrgID).Order("lower(name), id").Find(&bs).Error; err != nil {
+		return nil, fmt.Errorf("list billing accounts: %w", err)
+	}
+	return bs, nil
+}
+
 const offerSelect = `offers.*, customers.name AS customer_name, customers.domain AS customer_domain,
 	coalesce(consoles.name, '') AS console_name, products.name AS product_name, products.sku AS product_sku,
 	products.family AS product_family`

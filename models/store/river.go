@@ -10,9 +10,14 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 )
 
+// riverMigrationLock is the advisory lock that keeps replicas starting
+// together from applying River's migrations at the same time.
+const riverMigrationLock = 727274
+
 // migrateRiver applies the job queue's own schema (River's tables) on the
-// same database, in one transaction under an advisory lock so replicas
-// starting together do not race.
+// same database. Each River version runs in its own transaction (some add
+// enum values a later statement uses, which PostgreSQL refuses within one
+// transaction), under a session advisory lock.
 func migrateRiver(ctx context.Context, db *sql.DB) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -25,21 +30,30 @@ func migrateRiver(ctx context.Context, db *sql.DB) error {
 			return fmt.Errorf("river migrations: unexpected driver connection %T", dc)
 		}
 		pc := sc.Conn()
-		tx, err := pc.Begin(ctx)
-		if err != nil {
-			return fmt.Errorf("river migrations: %w", err)
-		}
-		defer func() { _ = tx.Rollback(ctx) }()
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(727274)"); err != nil {
+		if _, err := pc.Exec(ctx, "SELECT pg_advisory_lock($1)", riverMigrationLock); err != nil {
 			return fmt.Errorf("river migrations: lock: %w", err)
 		}
+		defer func() { _, _ = pc.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", riverMigrationLock) }()
 		m, err := rivermigrate.New(riverpgxv5.New(nil), nil)
 		if err != nil {
 			return fmt.Errorf("river migrations: %w", err)
 		}
-		if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
-			return fmt.Errorf("apply river migrations: %w", err)
+		for {
+			tx, err := pc.Begin(ctx)
+			if err != nil {
+				return fmt.Errorf("river migrations: %w", err)
+			}
+			res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{MaxSteps: 1})
+			if err != nil {
+				_ = tx.Rollback(ctx)
+				return fmt.Errorf("apply river migrations: %w", err)
+			}
+			if err := tx.Commit(ctx); err != nil {
+				return fmt.Errorf("apply river migrations: %w", err)
+			}
+			if len(res.Versions) == 0 {
+				return nil
+			}
 		}
-		return tx.Commit(ctx)
 	})
 }

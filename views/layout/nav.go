@@ -32,6 +32,7 @@ func Nav(p views.Page) []NavItem {
 	case models.OrgConsole:
 		add(true, "Home", "/console", "nav-home")
 		add(a.Can(models.PermReadCustomers), "Customers", "/console/customers", "nav-customers")
+		add(a.Can(models.PermOffers), "Offers", "/console/offers", "nav-offers")
 		add(a.Can(models.PermFileCases), "Support cases", "/console/cases", "nav-cases")
 		add(a.Can(models.PermManageUsers), "Users", "/console/users", "nav-users")
 		add(a.Can(models.PermManageBilling), "Billing accounts", "/console/billing-accounts", "nav-billing")
@@ -39,11 +40,16 @@ func Nav(p views.Page) []NavItem {
 		add(a.Can(models.PermReadAudit), "Audit log", "/console/audit", "nav-audit")
 	case models.OrgCustomer:
 		add(true, "Dashboard", "/admin", "nav-home")
+		add(a.Can(models.PermOfferAccept), "Offers", "/admin/offers", "nav-offers")
+		add(a.Can(models.PermTokens), "Transfer tokens", "/admin/tokens", "nav-tokens")
+		add(a.Can(models.PermAcceptTerms), "Terms of service", "/admin/terms", "nav-terms")
+		add(a.Can(models.PermViewOwnOrg), "Meet hardware", "/admin/meet", "nav-meet")
 		add(a.Can(models.PermReadAudit), "Audit log", "/admin/audit", "nav-audit")
 	case models.OrgOperator:
 		add(true, "Home", "/desk", "nav-home")
 		add(a.Can(models.PermDeskConsoles), "Consoles", "/desk/consoles", "nav-consoles")
 		add(a.Can(models.PermDeskCustomers), "Customers", "/desk/customers", "nav-customers")
+		add(a.Can(models.PermDeskCustomers), "Offers", "/desk/offers", "nav-offers")
 		add(a.Can(models.PermWorkCases), "Case queue", "/desk/cases", "nav-cases")
 		add(a.Can(models.PermDeskMail), "Sent mail", "/desk/mail", "nav-mail")
 		add(a.Can(models.PermReadAudit), "Audit log", "/desk/audit", "nav-audit")

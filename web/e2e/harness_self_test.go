@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -29,4 +31,33 @@ func TestHarnessSessionsAreIndependent(t *testing.T) {
 	if st := customer.navigate("/console/customers"); st == http.StatusOK {
 		t.Fatalf("a customer admin reached the partner customers list")
 	}
+}
+
+// A confirm() dialog (data-confirm) is accepted automatically, so a journey
+// never hangs on one: disabling a user goes through.
+func TestHarnessAcceptsConfirmDialogs(t *testing.T) {
+	e := start(t)
+	s := e.signedIn("A:super_admin")
+	s.open("/console/users")
+	u := e.Users["A:helpdesk_agent"]
+	form := fmt.Sprintf(`form[action="/console/users/%d/disable"]`, u.ID)
+	if s.attr(form, "data-confirm") == "" {
+		t.Fatalf("the disable form asks no confirmation; this test needs one")
+	}
+	if st := s.submit(form + ` button[type="submit"]`); st != http.StatusOK {
+		t.Fatalf("disable: status %d", st)
+	}
+	found := false
+	for _, r := range s.texts("user-row") {
+		if strings.Contains(r, u.Email) {
+			found = true
+			if !strings.Contains(r, "Disabled") {
+				t.Fatalf("after confirming, the user is not disabled: %q", r)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("user %s is not in the list", u.Email)
+	}
+	s.waitVisible("flash")
 }

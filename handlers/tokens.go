@@ -1,0 +1,81 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"partnerconsole/models"
+	"partnerconsole/views"
+	"partnerconsole/views/tokens"
+)
+
+func (h *H) tokensPage(c echo.Context, status int, v tokens.View) error {
+	list, err := h.Store.ListTransferTokens(ctx(c), mustActor(c))
+	if err != nil {
+		return err
+	}
+	v.Tokens, v.Now = list, h.Store.Now()
+	// A page that shows a secret must never be cached.
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return Render(c, status, tokens.Page(h.page(c, "Transfer tokens"), v))
+}
+
+// Tokens lists the customer's transfer tokens (R-TOK-1).
+func (h *H) Tokens(c echo.Context) error {
+	f := views.NewForm()
+	f.Values["reseller_id"] = strings.TrimSpace(c.QueryParam("reseller_id"))
+	return h.tokensPage(c, http.StatusOK, tokens.View{Form: f})
+}
+
+// CreateToken makes a token and shows it once, on this response only.
+func (h *H) CreateToken(c echo.Context) error {
+	f := formOf(c, "reseller_id")
+	secret, t, err := h.Store.CreateTransferToken(ctx(c), mustActor(c), f.Get("reseller_id"))
+	if fe, ok := models.AsValidation(err); ok {
+		f.Errors = fe
+		return h.tokensPage(c, http.StatusUnprocessableEntity, tokens.View{Form: f})
+	}
+	if err != nil {
+		return err
+	}
+	return h.tokensPage(c, http.StatusOK, tokens.View{Form: views.NewForm(), NewSecret: secret, NewFor: h.consoleLabel(c, t.ConsoleID)})
+}
+
+func (h *H) consoleLabel(c echo.Context, consoleID int64) string {
+	list, err := h.Store.ListTransferTokens(ctx(c), mustActor(c))
+	if err == nil {
+		for _, t := range list {
+			if t.ConsoleID == consoleID {
+				return t.ConsoleName + " (" + t.PublicResellerID + ")"
+			}
+		}
+	}
+	return ""
+}
+
+// RevokeToken revokes a token.
+func (h *H) RevokeToken(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.Store.RevokeTransferToken(ctx(c), mustActor(c), id); err != nil {
+		return err
+	}
+	return h.redirect(c, "/admin/tokens", "Transfer token revoked.")
+}
+
+// RegenerateToken replaces a token with a new one, shown once.
+func (h *H) RegenerateToken(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	secret, t, err := h.Store.RegenerateTransferToken(ctx(c), mustActor(c), id)
+	if err != nil {
+		return err
+	}
+	return h.tokensPage(c, http.StatusOK, tokens.View{Form: views.NewForm(), NewSecret: secret, NewFor: h.consoleLabel(c, t.ConsoleID)})
+}
