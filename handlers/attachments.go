@@ -31,7 +31,7 @@ func (h *H) DownloadAttachment(c echo.Context) error {
 	}
 	hd.Set(echo.HeaderContentDisposition, disp)
 	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	hd.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
 	hd.Set("Cache-Control", "private, no-store")
 	hd.Set(echo.HeaderContentLength, strconv.Itoa(len(at.Data)))
 	return c.Blob(http.StatusOK, at.ContentType, at.Data)

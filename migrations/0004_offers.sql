@@ -108,7 +108,7 @@ CREATE TABLE offers (
     updated_at         timestamptz NOT NULL,
     CHECK ((console_id IS NULL) = (billing_account_id IS NULL)),
     CHECK ((state = 'accepted') = (subscription_id IS NOT NULL)),
-    CHECK (state = 'draft' OR sent_at IS NOT NULL),
+    CHECK (state IN ('draft', 'withdrawn') OR sent_at IS NOT NULL),
     CHECK (state NOT IN ('accepted', 'declined') OR decided_at IS NOT NULL),
     CHECK (state <> 'declined' OR decline_reason <> '')
 );

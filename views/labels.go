@@ -13,6 +13,8 @@ func (p Page) PlanName(pl models.Plan) string {
 		return p.Tr("Annual, prepaid")
 	case models.PlanTrial:
 		return p.Tr("Trial")
+	case models.PlanGrace:
+		return p.Tr("Temporary online grace plan")
 	}
 	return string(pl)
 }

@@ -73,9 +73,9 @@ func addSubscriptions(t testing.TB, s *webtest.Server, customerID, consoleID int
 	}
 }
 
-// A page costs the same small number of statements whatever its rows: the
-// customers list with 5 and 200 customers, a customer with 5 and 200
-// subscriptions (no N+1).
+// A page costs a small, bounded number of statements whatever its rows: the
+// customers list with 5, 200 and 1000 customers, a customer with 5, 200 and
+// 400 subscriptions (no N+1).
 func TestQueryBudget(t *testing.T) {
 	t.Parallel()
 	const budget = 10
@@ -109,41 +109,45 @@ func TestQueryBudget(t *testing.T) {
 		return out
 	}
 
-	// 5 customers in console A, 5 subscriptions on customer A.
-	if err := s.Store.SeedBulkCustomers(ctx, s.ConsoleA.ID, 4); err != nil {
-		t.Fatal(err)
+	grow := func(customers, subs int) map[string]int64 {
+		t.Helper()
+		if err := s.Store.SeedBulkCustomers(ctx, s.ConsoleA.ID, customers); err != nil {
+			t.Fatal(err)
+		}
+		addSubscriptions(t, s, s.CustomerA.ID, s.ConsoleA.ID, subs)
+		return measure()
 	}
-	addSubscriptions(t, s, s.CustomerA.ID, s.ConsoleA.ID, 5)
+	// 5 customers in console A, 5 subscriptions on customer A: one short page.
 	s.Clock.Advance(2 * time.Minute) // the sessions' last-seen refresh happens once, here
 	measure()
-	small := measure()
+	small := grow(4, 5)
+	// 200 of each: the list pages now, the customer page lists them all.
+	medium := grow(195, 195)
+	// 1000 customers, 400 subscriptions.
+	large := grow(800, 200)
 
-	// 200 of each.
-	if err := s.Store.SeedBulkCustomers(ctx, s.ConsoleA.ID, 195); err != nil {
-		t.Fatal(err)
-	}
-	addSubscriptions(t, s, s.CustomerA.ID, s.ConsoleA.ID, 195)
-	var subs int64
-	s.Gorm.Table("subscriptions").Where("customer_id = ?", s.CustomerA.ID).Count(&subs)
-	if subs != 200 {
-		t.Fatalf("%d subscriptions", subs)
-	}
-	large := measure()
 	// The pages did render the rows the budget was measured on.
-	if n := strings.Count(console.Get(customerPage).Body, `data-testid="subscription-row"`); n != 200 {
-		t.Fatalf("customer page shows %d subscriptions, want 200", n)
+	if n := strings.Count(console.Get(customerPage).Body, `data-testid="subscription-row"`); n != 400 {
+		t.Fatalf("customer page shows %d subscriptions, want 400", n)
 	}
 	if n := strings.Count(console.Get("/console/customers").Body, `data-testid="customer-row"`); n != models.PageSize {
 		t.Fatalf("customers list shows %d rows, want a full page of %d", n, models.PageSize)
 	}
 
 	for _, p := range pages {
-		t.Logf("%s: %d statements with 5 rows, %d with 200", p.path, small[p.path], large[p.path])
-		if small[p.path] != large[p.path] {
-			t.Errorf("%s: %d statements with 5 rows but %d with 200 (N+1?)", p.path, small[p.path], large[p.path])
+		t.Logf("%s: %d statements with 5 rows, %d with 200, %d with 1000/400", p.path, small[p.path], medium[p.path], large[p.path])
+		// A short list skips its count; past one page the cost is flat.
+		if small[p.path] > medium[p.path] || medium[p.path] != large[p.path] {
+			t.Errorf("%s: %d, %d then %d statements as rows grow (N+1?)", p.path, small[p.path], medium[p.path], large[p.path])
 		}
-		if large[p.path] > budget || large[p.path] == 0 {
+		if large[p.path] > budget || small[p.path] == 0 {
 			t.Errorf("%s: %d statements, budget %d", p.path, large[p.path], budget)
+		}
+	}
+	// The customer page lists every subscription: its cost is the same for 5 and 400.
+	for _, p := range []string{customerPage, deskCustomerPage} {
+		if small[p] != large[p] {
+			t.Errorf("%s: %d statements with 5 subscriptions, %d with 400", p, small[p], large[p])
 		}
 	}
 }

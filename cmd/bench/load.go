@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -24,8 +25,9 @@ type result struct {
 	Avg    time.Duration
 	P50    time.Duration
 	P99    time.Duration
-	Bytes  int64 // body bytes of one response (HTTP only)
-	Status int   // last non-200 status seen
+	Bytes  int64         // body bytes of one response (HTTP only)
+	CPU    time.Duration // CPU time of this process per request (HTTP only: server, driver and load generator)
+	Status int           // last non-200 status seen
 }
 
 func summarize(lat []time.Duration, secs float64) result {
@@ -140,6 +142,7 @@ func (c *client) hammer(ctx context.Context, path string, conc int, d time.Durat
 	errs := make([]int, conc)
 	statuses := make([]int, conc)
 	var wg sync.WaitGroup
+	cpu0 := processCPU()
 	start := time.Now()
 	for w := 0; w < conc; w++ {
 		wg.Add(1)
@@ -170,11 +173,15 @@ func (c *client) hammer(ctx context.Context, path string, conc int, d time.Durat
 	}
 	wg.Wait()
 	secs := time.Since(start).Seconds()
+	cpu := processCPU() - cpu0
 	var all []time.Duration
 	for _, l := range lats {
 		all = append(all, l...)
 	}
 	r := summarize(all, secs)
+	if r.N > 0 {
+		r.CPU = cpu / time.Duration(r.N)
+	}
 	for w := range errs {
 		r.Errors += errs[w]
 		if statuses[w] != 0 {
@@ -182,4 +189,13 @@ func (c *client) hammer(ctx context.Context, path string, conc int, d time.Durat
 		}
 	}
 	return r
+}
+
+// processCPU is the user+system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

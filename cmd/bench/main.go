@@ -343,13 +343,14 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 
 	fmt.Fprintf(out, "## Results (%d customers, %d clients, %s each)\n\n", listed, o.concurrency, o.duration)
-	fmt.Fprintln(out, "| page | SQL/req | HTTP req/s | HTTP p50 | HTTP p99 | pgbench tps | pgbench p50 | pgbench p99 | pgbench avg | HTTP ÷ pgbench | load |")
-	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(out, "| page | SQL/req | HTTP req/s | HTTP p50 | HTTP p99 | Go CPU/req | pgbench tps | pgbench p50 | pgbench p99 | pgbench avg | HTTP ÷ pgbench | load |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, m := range all {
-		fmt.Fprintf(out, "| %s | %d | %.0f | %s | %s | %.0f | %s | %s | %s | %.2f | %s |\n", m.Name, len(m.Stmts),
-			m.HTTP.RPS, ms(m.HTTP.P50), ms(m.HTTP.P99), m.PG.RPS, ms(m.PG.P50), ms(m.PG.P99), ms(m.PG.Avg), m.HTTP.RPS/m.PG.RPS, m.Load)
+		fmt.Fprintf(out, "| %s | %d | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %.2f | %s |\n", m.Name, len(m.Stmts),
+			m.HTTP.RPS, ms(m.HTTP.P50), ms(m.HTTP.P99), ms(m.HTTP.CPU), m.PG.RPS, ms(m.PG.P50), ms(m.PG.P99), ms(m.PG.Avg), m.HTTP.RPS/m.PG.RPS, m.Load)
 	}
-	fmt.Fprintln(out, "\n(load: the machine's 1-minute load average after the page's runs; other work on the machine skews both columns.)")
+	fmt.Fprintln(out, "\nGo CPU/req: CPU time of the bench process (server, GORM/pgx, and the load generator) per request; it does not depend on what else the machine runs.")
+	fmt.Fprintln(out, "load: the machine's 1-minute load average after the page's runs; other work on the machine skews the throughput columns.")
 	fmt.Fprintln(out)
 	if len(all) >= 2 {
 		fmt.Fprintf(out, "Deep page ÷ first page: HTTP %.2f×, pgbench %.2f× (throughput; 1.00 = same cost).\n\n",

@@ -302,7 +302,9 @@ func TestOutboxGivesUpAfterMaxAttempts(t *testing.T) {
 	if err := f.Store.RetryOutbox(ctx, f.Actor("desk:support_engineer"), row.ID); err != nil {
 		t.Fatal(err)
 	}
-	ok := func(context.Context, models.OutboxMessage) (models.OutboxStatus, error) { return models.OutboxSent, nil }
+	ok := func(context.Context, models.OutboxMessage) (models.OutboxStatus, error) {
+		return models.OutboxSent, nil
+	}
 	if sent, _, err := f.Store.SendOutbox(ctx, 10, ok); err != nil || sent != 1 {
 		t.Fatalf("resend %d %v", sent, err)
 	}

@@ -33,7 +33,9 @@ func migrateRiver(ctx context.Context, db *sql.DB) error {
 		if _, err := pc.Exec(ctx, "SELECT pg_advisory_lock($1)", riverMigrationLock); err != nil {
 			return fmt.Errorf("river migrations: lock: %w", err)
 		}
-		defer func() { _, _ = pc.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", riverMigrationLock) }()
+		defer func() {
+			_, _ = pc.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", riverMigrationLock)
+		}()
 		m, err := rivermigrate.New(riverpgxv5.New(nil), nil)
 		if err != nil {
 			return fmt.Errorf("river migrations: %w", err)
