@@ -329,8 +329,8 @@ func TestRouteMatrix(t *testing.T) {
 				t.Errorf("%s signed out: status %d location %q, want 303 to /sign-in", name, res.Status, res.Header.Get("Location"))
 			}
 		default:
-			if res.Status != http.StatusUnauthorized {
-				t.Errorf("%s signed out: status %d, want 401", name, res.Status)
+			if res.Status != http.StatusUnauthorized || !res.TestID("error-page") {
+				t.Errorf("%s signed out: status %d, want the 401 page", name, res.Status)
 			}
 		}
 

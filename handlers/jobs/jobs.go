@@ -184,7 +184,7 @@ func New(cfg Config) (*Runner, error) {
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 5}},
 		Workers:           workers,
 		PeriodicJobs:      pjobs,
-		Logger:            log,
+		Logger:            slog.New(warnOnly{log.Handler()}),
 		FetchCooldown:     poll / 2,
 		FetchPollInterval: poll,
 		JobTimeout:        5 * time.Minute,
@@ -247,3 +247,15 @@ func (r *Runner) Ready(context.Context) error {
 
 // Client exposes the River client (tests subscribe to its events).
 func (r *Runner) Client() *river.Client[pgx.Tx] { return r.client }
+
+// warnOnly keeps River's own logging to warnings and errors (it reports job
+// counts at info level every few seconds).
+type warnOnly struct{ slog.Handler }
+
+func (w warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && w.Handler.Enabled(ctx, l)
+}
+
+func (w warnOnly) WithAttrs(a []slog.Attr) slog.Handler { return warnOnly{w.Handler.WithAttrs(a)} }
+
+func (w warnOnly) WithGroup(n string) slog.Handler { return warnOnly{w.Handler.WithGroup(n)} }
