@@ -93,7 +93,13 @@ func ArgsFromPairs(pairs []any) NoticeArgs {
 		if k == "" {
 			continue
 		}
-		out[k] = fmt.Sprint(pairs[i+1])
+		switch v := pairs[i+1].(type) {
+		case time.Time:
+			// Stored in ISO form; the reader sees it in their locale and zone.
+			out[k] = v.UTC().Format(time.RFC3339)
+		default:
+			out[k] = fmt.Sprint(v)
+		}
 	}
 	return out
 }
