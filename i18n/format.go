@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"fmt"
+	"partnerconsole/models"
 	"strings"
 	"sync"
 	"time"
@@ -28,21 +29,9 @@ func (t *Translator) separators() (group, decimal string) {
 	return ",", "."
 }
 
-// CurrencyScale is the number of minor-unit digits of an ISO 4217 currency
-// (2 for EUR, 0 for JPY, 3 for KWD): money is stored as integer minor units
-// on this scale. It follows ISO 4217, not CLDR's display rounding (which
-// shows IDR or IQD without decimals although their minor unit exists).
-func CurrencyScale(cur string) int {
-	switch strings.ToUpper(cur) {
-	case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF":
-		return 0
-	case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND":
-		return 3
-	case "CLF", "UYW":
-		return 4
-	}
-	return 2
-}
+// CurrencyScale is the number of minor-unit digits of a currency; the one
+// list lives in models.
+func CurrencyScale(cur string) int { return models.CurrencyScale(cur) }
 
 // abs returns |n| without overflowing on the smallest int64.
 func abs(n int64) uint64 {

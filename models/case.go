@@ -449,21 +449,6 @@ func (in CaseInput) Amount(currency string) (int64, bool) {
 	return 0, false
 }
 
-// zeroDecimal lists currencies without minor units.
-var zeroDecimal = map[string]bool{"JPY": true, "KRW": true, "CLP": true, "ISK": true, "VND": true, "UGX": true,
-	"XAF": true, "XOF": true, "XPF": true, "PYG": true, "RWF": true, "KMF": true, "GNF": true, "DJF": true, "BIF": true, "VUV": true}
-
-// CurrencyScale is the number of minor-unit digits of a currency.
-func CurrencyScale(currency string) int {
-	switch {
-	case zeroDecimal[currency]:
-		return 0
-	case currency == "BHD" || currency == "KWD" || currency == "OMR" || currency == "JOD" || currency == "IQD" || currency == "LYD" || currency == "TND":
-		return 3
-	}
-	return 2
-}
-
 // ParseCaseAmount reads a typed amount ("1,234.50", "1234,5", "1200") into
 // minor units of the currency. More decimals than the currency has, or
 // anything that is not a number, is refused.
