@@ -115,7 +115,7 @@ func meetFacts(tx *gorm.DB, a models.Actor, cust models.Customer) (models.MeetFa
 		}
 		for _, c := range cons {
 			mc := models.MeetConsole{ID: c.ID, Name: c.Name, Country: c.Country, Tier: c.Tier, DistributorName: c.DistributorName}
-			if a.OrgKind != models.OrgOperator && c.ID != a.OrgID {
+			if a.OrgKind == models.OrgConsole && c.ID != a.OrgID {
 				mc.Name = ""
 			}
 			f.Consoles[c.ID] = mc

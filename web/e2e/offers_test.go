@@ -34,6 +34,7 @@ func TestPlainOfferJourney(t *testing.T) {
 	sales.choose("#f-plan", string(models.PlanFlexible))
 	sales.choose("#f-billing_account_id", strconv.FormatInt(ba.ID, 10))
 	sales.eventually("list-price", "List price: €") // htmx fills the catalogue price
+	sales.shot("offer-form")
 	sales.fill("#f-quantity", "10")
 	sales.fill("#f-unit_price", "7.50")
 	sales.fill("#f-message", "Business Starter for the new Lyon office.")
@@ -62,6 +63,7 @@ func TestPlainOfferJourney(t *testing.T) {
 	tab1.contains("offer-state", "Sent")
 	tab1.contains("offer-total", "€75.00")
 	tab1.waitVisible("accept-form")
+	tab1.shot("offer")
 
 	// A second tab (the same admin) opens the same offer and keeps the form.
 	tab2 := e.session("custA:customer_admin-tab2")
@@ -96,6 +98,7 @@ func TestPlainOfferJourney(t *testing.T) {
 	}
 	tab2.contains("offer-conflict", "This offer is already accepted.")
 	tab2.contains("offer-state", "Accepted")
+	tab2.shot("already-accepted")
 
 	sub := offerSubscription(t, e, e.CustomerA.ID, starter)
 	if sub.Status != models.SubSuspended || !strings.Contains(strings.Join(sub.SuspensionReasons, ","), string(models.SuspendPendingTOS)) {
@@ -117,6 +120,7 @@ func TestPlainOfferJourney(t *testing.T) {
 	sales.open("/console/customers/" + custID)
 	sales.contains("subscriptions", "Google Workspace Business Starter")
 	sales.contains("subscriptions", "PO-E2E-42")
+	sales.shot("customer-page")
 	row := sales.text("subscription-row")
 	for _, want := range []string{"10", "Active"} {
 		if !strings.Contains(row, want) {
