@@ -317,20 +317,7 @@ func lockOpenMigration(tx *gorm.DB, a models.Actor, customerID int64) (models.Me
 // to migrate; other resellers, and for a two-tier reseller the distributor,
 // were informed.
 func (s *Store) RecordCustomerRequest(ctx context.Context, a models.Actor, customerID int64, othersInformed, distributorInformed bool) error {
-	if a.OrgKind != models.OrgConsole {
-		return models.Forbidden
-	}
-	if err := canRunMigration(a); err != nil {
-		return err
-	}
-	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		if _, err := lockCustomerFor(tx, a, customerID); err != nil {
-			return err
-		}
-		m, done, err := lockOpenMigration(tx, a, customerID)
-		if err != nil {
-			return err
-		}
+	return s.onOpenMigration(ctx, a, customerID, true, func(tx *gorm.DB, now time.Time, _ models.Customer, m models.MeetMigration, done map[int]bool) error {
 		if err := m.CheckStep(done, models.StepCustomerRequest); err != nil {
 			return err
 		}
@@ -384,18 +371,18 @@ func meetCaseInput(cust models.Customer, m models.MeetMigration, contactName, co
 
 func init() { RegisterCaseAction(models.ActionConvertToGracePlan, convertToGracePlan) }
 
-// FileMeetCase is step 3: the reseller files the support case asking to move
-// the domain to an online grace plan, only between 48 and 24 hours before
-// the renewal (a *models.WindowError outside it, with the window's times).
-func (s *Store) FileMeetCase(ctx context.Context, a models.Actor, customerID int64) (models.SupportCase, error) {
-	var c models.SupportCase
-	if a.OrgKind != models.OrgConsole {
-		return c, models.Forbidden
+// onOpenMigration runs fn in one transaction on the customer's open
+// migration, with the customer and the migration locked: the checks every
+// step shares (who may run it, on which customer) are made here once.
+func (s *Store) onOpenMigration(ctx context.Context, a models.Actor, customerID int64, consoleOnly bool,
+	fn func(tx *gorm.DB, now time.Time, cust models.Customer, m models.MeetMigration, done map[int]bool) error) error {
+	if consoleOnly && a.OrgKind != models.OrgConsole {
+		return models.Forbidden
 	}
 	if err := canRunMigration(a); err != nil {
-		return c, err
+		return err
 	}
-	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		cust, err := lockCustomerFor(tx, a, customerID)
 		if err != nil {
 			return err
@@ -404,6 +391,16 @@ func (s *Store) FileMeetCase(ctx context.Context, a models.Actor, customerID int
 		if err != nil {
 			return err
 		}
+		return fn(tx, now, cust, m, done)
+	})
+}
+
+// FileMeetCase is step 3: the reseller files the support case asking to move
+// the domain to an online grace plan, only between 48 and 24 hours before
+// the renewal (a *models.WindowError outside it, with the window's times).
+func (s *Store) FileMeetCase(ctx context.Context, a models.Actor, customerID int64) (models.SupportCase, error) {
+	var c models.SupportCase
+	err := s.onOpenMigration(ctx, a, customerID, true, func(tx *gorm.DB, now time.Time, cust models.Customer, m models.MeetMigration, done map[int]bool) error {
 		if err := m.CheckStep(done, models.StepCaseFiled); err != nil {
 			return err
 		}
@@ -414,8 +411,8 @@ func (s *Store) FileMeetCase(ctx context.Context, a models.Actor, customerID int
 		if err := tx.Take(&u, a.UserID).Error; err != nil {
 			return notFound(err)
 		}
-		c, err = s.fileCase(tx, now, a, meetCaseInput(cust, m, u.Name, u.Email))
-		if err != nil {
+		var err error
+		if c, err = s.fileCase(tx, now, a, meetCaseInput(cust, m, u.Name, u.Email)); err != nil {
 			return err
 		}
 		if err := tx.Model(&m).Updates(map[string]any{"case_id": c.ID, "updated_at": now}).Error; err != nil {
@@ -429,20 +426,7 @@ func (s *Store) FileMeetCase(ctx context.Context, a models.Actor, customerID int
 // ShareResellerID is step 5: the reseller gives the customer its public
 // reseller id, by email and notice, so the customer can make a token.
 func (s *Store) ShareResellerID(ctx context.Context, a models.Actor, customerID int64) error {
-	if a.OrgKind != models.OrgConsole {
-		return models.Forbidden
-	}
-	if err := canRunMigration(a); err != nil {
-		return err
-	}
-	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		if _, err := lockCustomerFor(tx, a, customerID); err != nil {
-			return err
-		}
-		m, done, err := lockOpenMigration(tx, a, customerID)
-		if err != nil {
-			return err
-		}
+	return s.onOpenMigration(ctx, a, customerID, true, func(tx *gorm.DB, now time.Time, _ models.Customer, m models.MeetMigration, done map[int]bool) error {
 		if err := m.CheckStep(done, models.StepResellerID); err != nil {
 			return err
 		}
@@ -463,17 +447,7 @@ func (s *Store) ShareResellerID(ctx context.Context, a models.Actor, customerID 
 // ConfirmMeetMigration is the last step: the reseller (or, direct, the sales
 // rep) confirms it sees the online subscription; the migration is done.
 func (s *Store) ConfirmMeetMigration(ctx context.Context, a models.Actor, customerID int64) error {
-	if err := canRunMigration(a); err != nil {
-		return err
-	}
-	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		if _, err := lockCustomerFor(tx, a, customerID); err != nil {
-			return err
-		}
-		m, done, err := lockOpenMigration(tx, a, customerID)
-		if err != nil {
-			return err
-		}
+	return s.onOpenMigration(ctx, a, customerID, false, func(tx *gorm.DB, now time.Time, _ models.Customer, m models.MeetMigration, done map[int]bool) error {
 		step := models.StepConfirmed
 		if m.Path == models.PathDirect {
 			step = models.DirectStepConfirmed
@@ -482,7 +456,7 @@ func (s *Store) ConfirmMeetMigration(ctx context.Context, a models.Actor, custom
 			return err
 		}
 		var sub models.Subscription
-		err = tx.Raw(`SELECT subscriptions.* FROM subscriptions JOIN offers ON offers.subscription_id = subscriptions.id
+		err := tx.Raw(`SELECT subscriptions.* FROM subscriptions JOIN offers ON offers.subscription_id = subscriptions.id
 			WHERE offers.id = ? AND offers.state = 'accepted'`, m.OfferID).Scan(&sub).Error
 		if err != nil {
 			return err
