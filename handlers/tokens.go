@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -62,7 +63,7 @@ func (h *H) RevokeToken(c echo.Context) error {
 		return err
 	}
 	if err := h.Store.RevokeTransferToken(ctx(c), mustActor(c), id); err != nil {
-		return err
+		return h.tokenConflict(c, err)
 	}
 	return h.redirect(c, "/admin/tokens", "Transfer token revoked.")
 }
@@ -75,7 +76,19 @@ func (h *H) RegenerateToken(c echo.Context) error {
 	}
 	secret, t, err := h.Store.RegenerateTransferToken(ctx(c), mustActor(c), id)
 	if err != nil {
-		return err
+		return h.tokenConflict(c, err)
 	}
 	return h.tokensPage(c, http.StatusOK, tokens.View{Form: views.NewForm(), NewSecret: secret, NewFor: h.consoleLabel(c, t.ConsoleID)})
+}
+
+// tokenConflict turns a lost race on a token (already revoked, used or
+// replaced, e.g. from an out-of-date tab) into a message on the tokens page;
+// other errors go to the error page.
+func (h *H) tokenConflict(c echo.Context, err error) error {
+	var e *models.Error
+	if !errors.As(err, &e) || e.Code != models.CodeConflict {
+		return err
+	}
+	h.Sessions.Flash(c, views.Flash{Kind: "error", Text: Translator(c).T(e.Message)})
+	return c.Redirect(http.StatusSeeOther, "/admin/tokens")
 }
