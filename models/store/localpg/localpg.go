@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -230,7 +229,3 @@ func (s *Server) Stop() {
 		<-s.done
 	}
 }
-
-// IsLocalURL tells whether a URL points at a local socket folder; used only
-// for log lines.
-func IsLocalURL(u string) bool { return strings.Contains(u, "127.0.0.1") }
