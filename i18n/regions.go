@@ -14,16 +14,25 @@ import (
 var (
 	sortedMu    sync.Mutex
 	sortedCache = map[string][]string{}
+	// nameCache holds country names per locale: every list page's country
+	// filter names ~250 countries, and the CLDR lookup is not free.
+	nameCache sync.Map // locale+code → name
 )
 
 // CountryName is the country's name in the locale ("Royaume-Uni" for GB in
 // French, "イギリス" in Japanese); the code itself when it is unknown.
 func (t *Translator) CountryName(code string) string {
+	key := t.locale() + ":" + code
+	if n, ok := nameCache.Load(key); ok {
+		return n.(string)
+	}
 	r, err := language.ParseRegion(code)
 	if err != nil {
 		return code
 	}
-	return regionName(t.locale(), r)
+	n := regionName(t.locale(), r)
+	nameCache.Store(key, n)
+	return n
 }
 
 // shortNames are the short forms CLDR gives for names whose display form is

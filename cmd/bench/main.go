@@ -10,7 +10,7 @@
 // (first page, a keyset page ~1000 pages deep, searches):
 //
 //  1. fetches it once with a GORM callback recording every SQL statement
-//     the request runs, checks that no statement counts rows without a
+//     the request runs, fails if one counts the customers list without a
 //     LIMIT, and prints EXPLAIN (ANALYZE, BUFFERS) of each;
 //  2. loads it with keep-alive clients for the given duration;
 //  3. runs the recorded read statements, as one transaction, with pgbench
@@ -62,6 +62,7 @@ type options struct {
 	plans       string
 	cpuprofile  string
 	hold        time.Duration
+	only        string
 	keep        bool
 }
 
@@ -80,6 +81,7 @@ func main() {
 	flag.StringVar(&o.plans, "plans", "", "write every EXPLAIN ANALYZE plan to this file")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured HTTP load of the first page (server and client share the process)")
 	flag.DurationVar(&o.hold, "hold", 0, "after seeding, print the database URL and keep it up this long (for psql), then exit without measuring")
+	flag.StringVar(&o.only, "pages", "", "comma-separated pages to measure (first,deep,newest,search,search-rare,domain); empty = all")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary database folder")
 	flag.Parse()
 	if o.jobs <= 0 {
@@ -106,9 +108,8 @@ type measured struct {
 	Stmts   []statement
 	HTTP    result
 	PG      result
-	Plans   []string
 	Skipped []string
-	Load    string // 1-minute load average after the page's runs
+	Others  float64 // % of the machine's CPU other processes used meanwhile
 }
 
 func run(ctx context.Context, o options, out io.Writer) error {
@@ -185,6 +186,11 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	seedTook := time.Since(tSeed)
+	// Steady state, as autovacuum leaves a live database: the bulk insert
+	// left the trigram index's pending list full and no visibility map.
+	if err := db.WithContext(ctx).Exec("VACUUM (ANALYZE) customers").Error; err != nil {
+		return err
+	}
 	var listed int64
 	if err := db.WithContext(ctx).Raw("SELECT count(*) FROM customers WHERE console_id = ?", con.ID).Scan(&listed).Error; err != nil {
 		return err
@@ -243,7 +249,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	fmt.Fprintf(out, "# Partner Console bench\n\n")
 	fmt.Fprintf(out, "- machine: %d CPUs (GOMAXPROCS %d), %s/%s, %s, PostgreSQL %s (private, fsync off, shared_buffers 128MB)\n",
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version(), pgVersion)
-	fmt.Fprintf(out, "- data: %d customers in console %q (%d generated in %s); set-up took %s\n",
+	fmt.Fprintf(out, "- data: %d customers in console %q (%d generated in %s, then VACUUM ANALYZE); set-up took %s\n",
 		listed, con.Name, o.customers, seedTook.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
 	fmt.Fprintf(out, "- load: %d keep-alive clients, %s per page after %s warm-up; pgbench -n -M prepared -c %d -j %d -T %d\n",
 		o.concurrency, o.duration, o.warmup, o.concurrency, o.jobs, int(o.duration.Seconds()))
@@ -259,6 +265,20 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		{"search-rare", "/console/customers?q=" + o.rare, fmt.Sprintf("search %q (name, narrow)", o.rare)},
 		{"domain", "/console/customers?q=" + o.domain, fmt.Sprintf("search %q (domain prefix)", o.domain)},
 	}
+	if o.only != "" {
+		want := map[string]bool{}
+		for _, n := range strings.Split(o.only, ",") {
+			want[strings.TrimSpace(n)] = true
+		}
+		var keep []page
+		for _, p := range pages {
+			if want[p.Name] {
+				keep = append(keep, p)
+			}
+		}
+		pages = keep
+	}
+	meter := &cpuMeter{postmaster: postmasterPID(filepath.Join(pgDir, "data"))}
 	var plansOut strings.Builder
 	var all []measured
 	var violations, otherCounts []string
@@ -309,6 +329,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 		fmt.Fprintln(out)
 
+		meter.start()
 		c.hammer(ctx, p.Path, o.concurrency, o.warmup)
 		if o.cpuprofile != "" && p.Name == "first" {
 			f, err := os.Create(o.cpuprofile)
@@ -338,23 +359,24 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		m.Load = loadAvg()
+		m.Others = meter.others()
 		all = append(all, m)
 	}
 
 	fmt.Fprintf(out, "## Results (%d customers, %d clients, %s each)\n\n", listed, o.concurrency, o.duration)
-	fmt.Fprintln(out, "| page | SQL/req | HTTP req/s | HTTP p50 | HTTP p99 | Go CPU/req | pgbench tps | pgbench p50 | pgbench p99 | pgbench avg | HTTP ÷ pgbench | load |")
+	fmt.Fprintln(out, "| page | SQL/req | HTTP req/s | HTTP p50 | HTTP p99 | Go CPU/req | pgbench tps | pgbench p50 | pgbench p99 | pgbench avg | HTTP ÷ pgbench | others' CPU |")
 	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, m := range all {
 		fmt.Fprintf(out, "| %s | %d | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %.2f | %s |\n", m.Name, len(m.Stmts),
-			m.HTTP.RPS, ms(m.HTTP.P50), ms(m.HTTP.P99), ms(m.HTTP.CPU), m.PG.RPS, ms(m.PG.P50), ms(m.PG.P99), ms(m.PG.Avg), m.HTTP.RPS/m.PG.RPS, m.Load)
+			m.HTTP.RPS, ms(m.HTTP.P50), ms(m.HTTP.P99), ms(m.HTTP.CPU), m.PG.RPS, ms(m.PG.P50), ms(m.PG.P99), ms(m.PG.Avg), m.HTTP.RPS/m.PG.RPS, fmt.Sprintf("%.0f %%", m.Others))
 	}
 	fmt.Fprintln(out, "\nGo CPU/req: CPU time of the bench process (server, GORM/pgx, and the load generator) per request; it does not depend on what else the machine runs.")
-	fmt.Fprintln(out, "load: the machine's 1-minute load average after the page's runs; other work on the machine skews the throughput columns.")
+	fmt.Fprintln(out, "others' CPU: share of the machine's CPU used by processes outside this run (not this process, its pgbench, its PostgreSQL) while the page was measured; above a few % the throughput columns are understated.")
 	fmt.Fprintln(out)
-	if len(all) >= 2 {
+	first, deep := find(all, "first"), find(all, "deep")
+	if first != nil && deep != nil {
 		fmt.Fprintf(out, "Deep page ÷ first page: HTTP %.2f×, pgbench %.2f× (throughput; 1.00 = same cost).\n\n",
-			all[1].HTTP.RPS/all[0].HTTP.RPS, all[1].PG.RPS/all[0].PG.RPS)
+			deep.HTTP.RPS/first.HTTP.RPS, deep.PG.RPS/first.PG.RPS)
 	}
 	if len(violations) == 0 {
 		fmt.Fprintln(out, "No page runs an uncapped COUNT over the customers list: the list's count is over a LIMIT-ed subquery (cappedCount), or skipped when the first page holds every row.")
@@ -375,8 +397,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		st   statement
 	}
 	var ref []refQuery
-	if len(all) >= 2 {
-		for _, s := range all[1].Stmts {
+	if deep != nil {
+		for _, s := range deep.Stmts {
 			if strings.Contains(s.SQL, "console_name") {
 				ref = append(ref, refQuery{"keyset page at the deep cursor (what the app runs)", s})
 				break
@@ -446,4 +468,13 @@ func appendOnce(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
+}
+
+func find(all []measured, name string) *measured {
+	for i := range all {
+		if all[i].Name == name {
+			return &all[i]
+		}
+	}
+	return nil
 }

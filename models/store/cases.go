@@ -756,7 +756,7 @@ func (s *Store) CaseCustomers(ctx context.Context, a models.Actor) ([]models.Cus
 		return nil, nil
 	}
 	var out []models.Customer
-	if err := s.db.WithContext(ctx).Where("console_id = ?", a.OrgID).Order("lower(name), id").Limit(500).Find(&out).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("console_id = ?", a.OrgID).Order("name_key, id").Limit(500).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("list customers for cases: %w", err)
 	}
 	return out, nil

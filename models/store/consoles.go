@@ -206,7 +206,7 @@ func (s *Store) ConsoleCustomers(ctx context.Context, a models.Actor, consoleID 
 		return nil, err
 	}
 	var rows []models.Customer
-	err := s.db.WithContext(ctx).Where("console_id = ?", consoleID).Order("lower(name), id").Limit(models.PageSize).Find(&rows).Error
+	err := s.db.WithContext(ctx).Where("console_id = ?", consoleID).Order("name_key, id").Limit(models.PageSize).Find(&rows).Error
 	return rows, err
 }
 

@@ -129,13 +129,20 @@ func uniqueIDs(ids []int64) []int64 {
 	return out
 }
 
-// UnreadCount is the number of the actor's unread notices, for the bell.
+// UnreadCap is how far the bell counts unread notices.
+const UnreadCap = 99
+
+// UnreadCount is the number of the actor's unread notices, for the bell,
+// at most UnreadCap+1.
 func (s *Store) UnreadCount(ctx context.Context, a models.Actor) (int, error) {
 	if a.UserID == 0 {
 		return 0, nil
 	}
+	// Counted up to UnreadCap only: the bell shows "99+" past it, and the
+	// query stays bounded on every page whatever the backlog.
 	var n int64
-	err := s.db.WithContext(ctx).Model(&models.Notification{}).Where("user_id = ? AND read_at IS NULL", a.UserID).Count(&n).Error
+	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM (SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT ?) x`,
+		a.UserID, UnreadCap+1).Scan(&n).Error
 	if err != nil {
 		return 0, fmt.Errorf("count unread notices: %w", err)
 	}

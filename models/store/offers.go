@@ -97,7 +97,7 @@ func (s *Store) offerQuery(ctx context.Context, a models.Actor, f models.OfferFi
 	}
 	if t := strings.ToLower(strings.TrimSpace(f.Query)); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q = q.Where(`(lower(customers.name) LIKE ? OR (customers.domain COLLATE "C") LIKE ? OR lower(offers.po_number) LIKE ?)`,
+		q = q.Where(`(customers.name_key LIKE ? OR (customers.domain COLLATE "C") LIKE ? OR lower(offers.po_number) LIKE ?)`,
 			like, escapeLike(t)+"%", like)
 	}
 	return q
@@ -211,7 +211,7 @@ func (s *Store) OfferCustomers(ctx context.Context, a models.Actor) ([]models.Cu
 	if a.OrgKind == models.OrgOperator {
 		q = q.Where("channel = ?", models.ChannelDirect)
 	}
-	if err := q.Order("lower(name), id").Limit(1000).Find(&cs).Error; err != nil {
+	if err := q.Order("name_key, id").Limit(1000).Find(&cs).Error; err != nil {
 		return nil, fmt.Errorf("list customers: %w", err)
 	}
 	return cs, nil
