@@ -62,6 +62,11 @@ func TestMeetResellerPathJourney(t *testing.T) {
 	// Step 2: the customer asked console A to migrate (no other reseller, one tier).
 	reseller.submit("record-request")
 	reseller.contains("flash", "Step 2 recorded.")
+	// Once started, the page says when the customer passed the check, since
+	// the live check changes when the subscription moves to the grace plan.
+	if !reseller.exists("eligibility-recorded") {
+		t.Fatal("the Meet page does not say when the eligibility check was passed")
+	}
 	reseller.stepStates(t, "done", "done", "next")
 
 	// Step 3 on Monday morning, 63 h before the renewal: refused, with the
