@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"gorm.io/gorm"
 
@@ -37,19 +36,10 @@ func (s *Store) ListAudit(ctx context.Context, a models.Actor, f models.AuditFil
 	if err := a.Require(models.PermReadAudit); err != nil {
 		return page, err
 	}
-	q := s.auditQuery(ctx, a, f)
-	if c, ok := models.DecodeCursor(cursor); ok {
-		q = q.Where("id < ?", c.ID)
-	}
-	var rows []models.AuditEvent
-	if err := q.Order("id DESC").Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
+	page, err := newestFirst(s.auditQuery(ctx, a, f), cursor, func(e models.AuditEvent) int64 { return e.ID })
+	if err != nil {
 		return page, fmt.Errorf("list audit: %w", err)
 	}
-	if len(rows) > models.PageSize {
-		rows = rows[:models.PageSize]
-		page.Next = models.Cursor{Key: strconv.FormatInt(rows[len(rows)-1].ID, 10), ID: rows[len(rows)-1].ID}.Encode()
-	}
-	page.Items = rows
 	return page, nil
 }
 

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -151,24 +150,14 @@ func (s *Store) UnreadCount(ctx context.Context, a models.Actor) (int, error) {
 
 // ListNotifications is a keyset page of the actor's own notices, newest first.
 func (s *Store) ListNotifications(ctx context.Context, a models.Actor, unreadOnly bool, cursor string) (models.Page[models.Notification], error) {
-	var page models.Page[models.Notification]
 	q := s.db.WithContext(ctx).Where("user_id = ?", a.UserID)
 	if unreadOnly {
 		q = q.Where("read_at IS NULL")
 	}
-	if c, ok := models.DecodeCursor(cursor); ok {
-		q = q.Where("id < ?", c.ID)
-	}
-	var rows []models.Notification
-	if err := q.Order("id DESC").Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
+	page, err := newestFirst(q, cursor, func(n models.Notification) int64 { return n.ID })
+	if err != nil {
 		return page, fmt.Errorf("list notices: %w", err)
 	}
-	if len(rows) > models.PageSize {
-		rows = rows[:models.PageSize]
-		last := rows[len(rows)-1].ID
-		page.Next = models.Cursor{Key: strconv.FormatInt(last, 10), ID: last}.Encode()
-	}
-	page.Items = rows
 	return page, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -97,19 +96,10 @@ func (s *Store) ListOutbox(ctx context.Context, a models.Actor, f OutboxFilter, 
 	if f.To != "" {
 		q = q.Where("to_email LIKE ?", escapeLike(models.NormalizeEmail(f.To))+"%")
 	}
-	if c, ok := models.DecodeCursor(cursor); ok {
-		q = q.Where("id < ?", c.ID)
-	}
-	var rows []models.OutboxMessage
-	if err := q.Order("id DESC").Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
+	page, err := newestFirst(q, cursor, func(m models.OutboxMessage) int64 { return m.ID })
+	if err != nil {
 		return page, fmt.Errorf("list outbox: %w", err)
 	}
-	if len(rows) > models.PageSize {
-		rows = rows[:models.PageSize]
-		last := rows[len(rows)-1].ID
-		page.Next = models.Cursor{Key: strconv.FormatInt(last, 10), ID: last}.Encode()
-	}
-	page.Items = rows
 	return page, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -140,3 +141,24 @@ func uniqueViolation(err error, name string) bool {
 
 // forUpdate locks the selected rows until the transaction ends.
 func forUpdate(tx *gorm.DB) *gorm.DB { return tx.Clauses(clause.Locking{Strength: "UPDATE"}) }
+
+// newestFirst loads one keyset page of q ordered by id, newest first: the
+// rows after the cursor's id, and the cursor of the next page. id reads a
+// row's id. Lists that only ever sort by age (audit, notices, outbox) share it.
+func newestFirst[T any](q *gorm.DB, cursor string, id func(T) int64) (models.Page[T], error) {
+	var page models.Page[T]
+	if c, ok := models.DecodeCursor(cursor); ok {
+		q = q.Where("id < ?", c.ID)
+	}
+	var rows []T
+	if err := q.Order("id DESC").Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
+		return page, err
+	}
+	if len(rows) > models.PageSize {
+		rows = rows[:models.PageSize]
+		last := id(rows[len(rows)-1])
+		page.Next = models.Cursor{Key: strconv.FormatInt(last, 10), ID: last}.Encode()
+	}
+	page.Items = rows
+	return page, nil
+}
