@@ -128,7 +128,7 @@ func formOf(c echo.Context, names ...string) views.Form {
 func pathID(c echo.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, models.NotFound
+		return 0, models.NotFound()
 	}
 	return id, nil
 }

@@ -43,10 +43,12 @@ func Errorf(code Code, format string, args ...any) *Error {
 }
 
 // NotFound is the one answer for unknown and foreign ids alike.
-var NotFound = &Error{Code: CodeNotFound, Message: "Not found."}
+func NotFound() *Error { return &Error{Code: CodeNotFound, Message: "Not found."} }
 
 // Forbidden is the answer for a role that may not do something.
-var Forbidden = &Error{Code: CodeForbidden, Message: "You are not allowed to do this."}
+func Forbidden() *Error {
+	return &Error{Code: CodeForbidden, Message: "You are not allowed to do this."}
+}
 
 // ErrorCode returns the code of err: invalid for a ValidationError,
 // CodeInternal for foreign errors.

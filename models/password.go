@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -53,8 +54,17 @@ func CheckPassword(hash, pw string) bool {
 }
 
 // DummyPasswordHash is checked against when an email is unknown, so a failed
-// sign-in takes the same time whether or not the account exists.
-var DummyPasswordHash, _ = HashPassword("dummy password for timing")
+// sign-in takes the same time whether or not the account exists. It is hashed
+// on first use, so programs that never sign anyone in do not pay for it.
+func DummyPasswordHash() string { return dummyPasswordHash() }
+
+var dummyPasswordHash = sync.OnceValue(func() string {
+	h, err := HashPassword("dummy password for timing")
+	if err != nil {
+		panic(fmt.Sprintf("hash the dummy password: %v", err))
+	}
+	return h
+})
 
 // ValidatePassword checks the length rule for a new password.
 func ValidatePassword(pw string) string {

@@ -141,7 +141,7 @@ func (a Actor) Can(p Permission) bool {
 // Require returns Forbidden unless the actor holds p.
 func (a Actor) Require(p Permission) error {
 	if !a.Can(p) {
-		return Forbidden
+		return Forbidden()
 	}
 	return nil
 }

@@ -274,10 +274,10 @@ func TestAsValidation(t *testing.T) {
 	if !ok || f["_form"] != "bad" {
 		t.Errorf("form error: %v %v", f, ok)
 	}
-	if _, ok := models.AsValidation(models.NotFound); ok {
+	if _, ok := models.AsValidation(models.NotFound()); ok {
 		t.Error("not_found is not a validation error")
 	}
-	if models.ErrorCode(models.Forbidden) != models.CodeForbidden || models.ErrorCode(errPlain{}) != models.CodeInternal {
+	if models.ErrorCode(models.Forbidden()) != models.CodeForbidden || models.ErrorCode(errPlain{}) != models.CodeInternal {
 		t.Error("ErrorCode mapping")
 	}
 	fe := models.FieldErrors{}

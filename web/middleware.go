@@ -126,7 +126,7 @@ func guard(acc Access) echo.MiddlewareFunc {
 				}
 			}
 			if !kindOK || (acc.Perm != "" && !a.Can(acc.Perm)) {
-				return models.Forbidden
+				return models.Forbidden()
 			}
 			return next(c)
 		}

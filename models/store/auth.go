@@ -86,7 +86,7 @@ func (s *Store) SignIn(ctx context.Context, email, password, ip, ua string) (tok
 		return "", u, ErrThrottled
 	}
 	found := db.Where("email = ?", email).Take(&u).Error == nil
-	hash := models.DummyPasswordHash
+	hash := models.DummyPasswordHash()
 	if found {
 		hash = u.PasswordHash
 	}
@@ -106,7 +106,7 @@ func (s *Store) SignIn(ctx context.Context, email, password, ip, ua string) (tok
 			return err
 		}
 		a := actorOf(u, ip)
-		return audit(tx, a, now, "user.sign_in", "user", u.ID, nil, map[string]any{"ip": ip}, u.OrganisationID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "user.sign_in", RecordType: "user", RecordID: u.ID, Before: nil, After: map[string]any{"ip": ip}, Orgs: []int64{u.OrganisationID}})
 	})
 	return token, u, err
 }
@@ -167,7 +167,7 @@ func (s *Store) SignOut(ctx context.Context, a models.Actor, token string) error
 		if err := tx.Model(&UserSession{}).Where("id_hash = ? AND revoked_at IS NULL", hashToken(token)).Update("revoked_at", now).Error; err != nil {
 			return err
 		}
-		return audit(tx, a, now, "user.sign_out", "user", a.UserID, nil, nil, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "user.sign_out", RecordType: "user", RecordID: a.UserID, Before: nil, After: nil, Orgs: []int64{a.OrgID}})
 	})
 }
 
@@ -198,7 +198,7 @@ func (s *Store) EndOtherSessions(ctx context.Context, a models.Actor, currentTok
 			return res.Error
 		}
 		n = res.RowsAffected
-		return audit(tx, a, now, "user.sessions_ended", "user", a.UserID, nil, map[string]any{"ended": n}, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "user.sessions_ended", RecordType: "user", RecordID: a.UserID, Before: nil, After: map[string]any{"ended": n}, Orgs: []int64{a.OrgID}})
 	})
 	return n, err
 }
@@ -212,7 +212,7 @@ func (s *Store) SetLocale(ctx context.Context, a models.Actor, locale string) er
 		if err := tx.Model(&models.User{}).Where("id = ?", a.UserID).Updates(map[string]any{"locale": locale, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		return audit(tx, a, now, "user.locale_changed", "user", a.UserID, map[string]any{"locale": a.Locale}, map[string]any{"locale": locale}, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "user.locale_changed", RecordType: "user", RecordID: a.UserID, Before: map[string]any{"locale": a.Locale}, After: map[string]any{"locale": locale}, Orgs: []int64{a.OrgID}})
 	})
 }
 
@@ -234,6 +234,6 @@ func (s *Store) SetTimeZone(ctx context.Context, a models.Actor, zone string) er
 		if err := tx.Model(&models.User{}).Where("id = ?", a.UserID).Updates(map[string]any{"time_zone": zone, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		return audit(tx, a, now, "user.time_zone_changed", "user", a.UserID, map[string]any{"time_zone": a.TimeZone}, map[string]any{"time_zone": zone}, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "user.time_zone_changed", RecordType: "user", RecordID: a.UserID, Before: map[string]any{"time_zone": a.TimeZone}, After: map[string]any{"time_zone": zone}, Orgs: []int64{a.OrgID}})
 	})
 }

@@ -100,7 +100,7 @@ func canSeeCases(a models.Actor) error {
 	if a.Can(models.PermFileCases) || a.Can(models.PermWorkCases) {
 		return nil
 	}
-	return models.Forbidden
+	return models.Forbidden()
 }
 
 // fileCase files a case for the actor's console inside the caller's
@@ -110,14 +110,14 @@ func canSeeCases(a models.Actor) error {
 func (s *Store) fileCase(tx *gorm.DB, now time.Time, a models.Actor, in models.CaseInput) (models.SupportCase, error) {
 	var c models.SupportCase
 	if a.OrgKind != models.OrgConsole || !a.Can(models.PermFileCases) {
-		return c, models.Forbidden
+		return c, models.Forbidden()
 	}
 	var currency string
 	if err := tx.Table("consoles").Select("default_currency").Where("id = ?", a.OrgID).Scan(&currency).Error; err != nil {
 		return c, fmt.Errorf("file case: load console: %w", err)
 	}
 	if currency == "" {
-		return c, models.NotFound
+		return c, models.NotFound()
 	}
 	in.Normalize()
 	if err := in.Validate(currency); err != nil {
@@ -129,7 +129,7 @@ func (s *Store) fileCase(tx *gorm.DB, now time.Time, a models.Actor, in models.C
 			return c, fmt.Errorf("file case: check customer: %w", err)
 		}
 		if n == 0 {
-			return c, models.NotFound
+			return c, models.NotFound()
 		}
 		cid := in.CustomerID
 		c.CustomerID = &cid
@@ -149,7 +149,7 @@ func (s *Store) fileCase(tx *gorm.DB, now time.Time, a models.Actor, in models.C
 	if err := tx.Create(&c).Error; err != nil {
 		return c, fmt.Errorf("file case: %w", err)
 	}
-	if err := audit(tx, a, now, "case.filed", "support_case", c.ID, nil, caseAudit(c), a.OrgID); err != nil {
+	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "case.filed", RecordType: "support_case", RecordID: c.ID, Before: nil, After: caseAudit(c), Orgs: []int64{a.OrgID}}); err != nil {
 		return c, err
 	}
 	err := notifyDeskExcept(tx, now, a.UserID, Notice{Kind: models.NoticeCaseFiled,
@@ -342,7 +342,7 @@ func (s *Store) ExportCases(ctx context.Context, a models.Actor, f models.CaseFi
 		after, has = models.Cursor{Key: last.CreatedAt.UTC().Format(time.RFC3339Nano), ID: last.ID}, true
 	}
 	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		return audit(tx, a, now, "cases.exported", "organisation", a.OrgID, nil, f, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "cases.exported", RecordType: "organisation", RecordID: a.OrgID, Before: nil, After: f, Orgs: []int64{a.OrgID}})
 	})
 }
 
@@ -516,7 +516,7 @@ func (s *Store) AddComment(ctx context.Context, a models.Actor, caseID int64, in
 		if in.Internal {
 			action = "case.internal_note"
 		}
-		if err := audit(tx, a, now, action, "support_case", c.ID, nil, map[string]any{"comment_id": cm.ID, "files": len(checked)}, orgsOfCase(a, c)...); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: action, RecordType: "support_case", RecordID: c.ID, Before: nil, After: map[string]any{"comment_id": cm.ID, "files": len(checked)}, Orgs: orgsOfCase(a, c)}); err != nil {
 			return err
 		}
 		if in.Internal {
@@ -580,7 +580,7 @@ func (s *Store) ChangeCaseState(ctx context.Context, a models.Actor, id int64, v
 		if err := addStateComment(tx, now, a, c.ID, from, c.State, note); err != nil {
 			return err
 		}
-		if err := audit(tx, a, now, "case.state_changed", "support_case", c.ID, before, caseAudit(c), orgsOfCase(a, c)...); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "case.state_changed", RecordType: "support_case", RecordID: c.ID, Before: before, After: caseAudit(c), Orgs: orgsOfCase(a, c)}); err != nil {
 			return err
 		}
 		return notifyPartner(tx, now, a, c, stateNotice(c, from, note))
@@ -637,7 +637,7 @@ func (s *Store) AssignCaseToMe(ctx context.Context, a models.Actor, id int64, ve
 		if err := saveCase(tx, c); err != nil {
 			return err
 		}
-		if err := audit(tx, a, now, "case.assigned", "support_case", c.ID, before, caseAudit(c), orgsOfCase(a, c)...); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "case.assigned", RecordType: "support_case", RecordID: c.ID, Before: before, After: caseAudit(c), Orgs: orgsOfCase(a, c)}); err != nil {
 			return err
 		}
 		if c.State != from {
@@ -656,7 +656,7 @@ func (s *Store) AssignCaseToMe(ctx context.Context, a models.Actor, id int64, ve
 func (s *Store) ReopenCase(ctx context.Context, a models.Actor, id int64) (models.SupportCase, error) {
 	var c models.SupportCase
 	if a.OrgKind != models.OrgConsole {
-		return c, models.Forbidden
+		return c, models.Forbidden()
 	}
 	if err := a.Require(models.PermFileCases); err != nil {
 		return c, err
@@ -677,7 +677,7 @@ func (s *Store) ReopenCase(ctx context.Context, a models.Actor, id int64) (model
 		if err := addStateComment(tx, now, a, c.ID, from, c.State, ""); err != nil {
 			return err
 		}
-		if err := audit(tx, a, now, "case.reopened", "support_case", c.ID, before, caseAudit(c), c.ConsoleID); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "case.reopened", RecordType: "support_case", RecordID: c.ID, Before: before, After: caseAudit(c), Orgs: []int64{c.ConsoleID}}); err != nil {
 			return err
 		}
 		return notifyCaseDesk(tx, now, a, c, stateNotice(c, from, ""))
@@ -738,7 +738,7 @@ func (s *Store) RunCaseAction(ctx context.Context, a models.Actor, id int64, ver
 				return fmt.Errorf("record action note: %w", err)
 			}
 		}
-		if err := audit(tx, a, now, "case.action."+name, "support_case", c.ID, before, caseAudit(c), orgsOfCase(a, c)...); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "case.action." + name, RecordType: "support_case", RecordID: c.ID, Before: before, After: caseAudit(c), Orgs: orgsOfCase(a, c)}); err != nil {
 			return err
 		}
 		if c.State != from {

@@ -15,7 +15,7 @@ import (
 func (s *Store) MyConsole(ctx context.Context, a models.Actor) (models.Console, error) {
 	var c models.Console
 	if a.OrgKind != models.OrgConsole {
-		return c, models.NotFound
+		return c, models.NotFound()
 	}
 	err := s.db.WithContext(ctx).Take(&c, a.OrgID).Error
 	return c, notFound(err)
@@ -85,7 +85,7 @@ func (s *Store) GetConsole(ctx context.Context, a models.Actor, id int64) (model
 		if a.OrgKind == models.OrgConsole && a.OrgID == id {
 			return s.MyConsole(ctx, a)
 		}
-		return c, models.NotFound
+		return c, models.NotFound()
 	}
 	return c, notFound(s.db.WithContext(ctx).Take(&c, id).Error)
 }
@@ -95,7 +95,7 @@ func (s *Store) ConsoleByResellerID(ctx context.Context, rid string) (models.Con
 	var c models.Console
 	norm, ok := models.NormalizePublicResellerID(rid)
 	if !ok {
-		return c, models.NotFound
+		return c, models.NotFound()
 	}
 	return c, notFound(s.db.WithContext(ctx).Where("public_reseller_id = ?", norm).Take(&c).Error)
 }
@@ -141,7 +141,7 @@ func (s *Store) OnboardConsole(ctx context.Context, a models.Actor, in models.Co
 		}
 		after := map[string]any{"name": c.Name, "public_reseller_id": c.PublicResellerID, "country": c.Country,
 			"default_currency": c.DefaultCurrency, "tier": c.Tier, "distributor_name": c.DistributorName, "super_admin": u.Email}
-		return audit(tx, a, now, "console.onboarded", "console", c.ID, nil, after, a.OrgID, c.ID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "console.onboarded", RecordType: "console", RecordID: c.ID, Before: nil, After: after, Orgs: []int64{a.OrgID, c.ID}})
 	})
 	return c, u, err
 }
@@ -149,7 +149,7 @@ func (s *Store) OnboardConsole(ctx context.Context, a models.Actor, in models.Co
 // ListBillingAccounts lists the actor's console's billing accounts.
 func (s *Store) ListBillingAccounts(ctx context.Context, a models.Actor) ([]models.BillingAccount, error) {
 	if a.OrgKind != models.OrgConsole || !(a.Can(models.PermViewSettings) || a.Can(models.PermManageBilling)) {
-		return nil, models.Forbidden
+		return nil, models.Forbidden()
 	}
 	var rows []models.BillingAccount
 	err := s.db.WithContext(ctx).Where("console_id = ?", a.OrgID).Order("lower(name), id").Limit(500).Find(&rows).Error
@@ -191,7 +191,7 @@ func (s *Store) SaveBillingAccount(ctx context.Context, a models.Actor, id int64
 		if err := tx.Save(&b).Error; err != nil {
 			return fmt.Errorf("save billing account: %w", err)
 		}
-		return audit(tx, a, now, action, "billing_account", b.ID, before, billingAudit(b), a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: action, RecordType: "billing_account", RecordID: b.ID, Before: before, After: billingAudit(b), Orgs: []int64{a.OrgID}})
 	})
 	return b, err
 }

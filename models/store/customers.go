@@ -43,7 +43,7 @@ func canListCustomers(a models.Actor) error {
 	if a.Can(models.PermReadCustomers) || a.Can(models.PermDeskCustomers) {
 		return nil
 	}
-	return models.Forbidden
+	return models.Forbidden()
 }
 
 // customerQuery applies scope and filter; the sort decides the keyset.
@@ -173,7 +173,7 @@ func (s *Store) ExportCustomers(ctx context.Context, a models.Actor, f models.Cu
 		cursor = customerCursor(f.Sort, rows[len(rows)-1]).Encode()
 	}
 	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		return audit(tx, a, now, "customers.exported", "organisation", a.OrgID, nil, f, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "customers.exported", RecordType: "organisation", RecordID: a.OrgID, Before: nil, After: f, Orgs: []int64{a.OrgID}})
 	})
 }
 
@@ -184,7 +184,7 @@ func (s *Store) GetCustomer(ctx context.Context, a models.Actor, id int64) (Cust
 		// A customer's users open their own customer only; any other id is
 		// not found, like a foreign id anywhere else (R-ROLE-6).
 		if a.OrgID != id {
-			return c, models.NotFound
+			return c, models.NotFound()
 		}
 	} else if err := canListCustomers(a); err != nil {
 		return c, err
@@ -220,7 +220,7 @@ var errDomainTaken = &models.Error{Code: models.CodeInvalid, Field: "domain", Me
 func (s *Store) CreateCustomer(ctx context.Context, a models.Actor, in models.CustomerInput) (models.Customer, error) {
 	var c models.Customer
 	if a.OrgKind != models.OrgConsole || !a.Can(models.PermAddCustomers) {
-		return c, models.Forbidden
+		return c, models.Forbidden()
 	}
 	in.Normalize()
 	if err := in.Validate(); err != nil {
@@ -241,7 +241,7 @@ func (s *Store) CreateCustomer(ctx context.Context, a models.Actor, in models.Cu
 			}
 			return fmt.Errorf("create customer: %w", err)
 		}
-		return audit(tx, a, now, "customer.created", "customer", c.ID, nil, customerAudit(c), a.OrgID, c.ID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "customer.created", RecordType: "customer", RecordID: c.ID, Before: nil, After: customerAudit(c), Orgs: []int64{a.OrgID, c.ID}})
 	})
 	return c, err
 }
@@ -254,7 +254,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, a models.Actor, id int64, in
 		if _, err := s.GetCustomer(ctx, a, id); err != nil {
 			return c, err
 		}
-		return c, models.Forbidden
+		return c, models.Forbidden()
 	}
 	in.Normalize()
 	if err := in.Validate(); err != nil {
@@ -274,7 +274,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, a models.Actor, id int64, in
 			}
 			return fmt.Errorf("update customer %d: %w", id, err)
 		}
-		return audit(tx, a, now, "customer.updated", "customer", c.ID, before, customerAudit(c), a.OrgID, c.ID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "customer.updated", RecordType: "customer", RecordID: c.ID, Before: before, After: customerAudit(c), Orgs: []int64{a.OrgID, c.ID}})
 	})
 	return c, err
 }

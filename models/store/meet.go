@@ -82,7 +82,7 @@ func doStep(tx *gorm.DB, a models.Actor, now time.Time, m *models.MeetMigration,
 	} else if op := operatorOrg(tx); op != 0 {
 		orgs = append(orgs, op)
 	}
-	return audit(tx, a, now, "meet_migration.step_done", "meet_migration", m.ID, nil, map[string]any{"step": step, "note": note}, orgs...)
+	return audit(tx, auditEntry{Actor: a, At: now, Action: "meet_migration.step_done", RecordType: "meet_migration", RecordID: m.ID, Before: nil, After: map[string]any{"step": step, "note": note}, Orgs: orgs})
 }
 
 // meetFacts loads what eligibility needs: the customer and every
@@ -141,7 +141,7 @@ func canSeeMeet(a models.Actor) error {
 	case models.OrgCustomer:
 		return a.Require(models.PermViewOwnOrg)
 	}
-	return models.Forbidden
+	return models.Forbidden()
 }
 
 // migrationScope is the migration a viewer may see: a console its own
@@ -163,7 +163,7 @@ func (s *Store) MeetStatus(ctx context.Context, a models.Actor, customerID int64
 		return v, err
 	}
 	if a.OrgKind == models.OrgCustomer && customerID != a.OrgID {
-		return v, models.NotFound
+		return v, models.NotFound()
 	}
 	cust, err := s.GetCustomer(ctx, a, customerID)
 	if err != nil {
@@ -243,7 +243,7 @@ func canRunMigration(a models.Actor) error {
 	case models.OrgOperator:
 		return a.Require(models.PermDirectOffers)
 	}
-	return models.Forbidden
+	return models.Forbidden()
 }
 
 // StartMeetMigration opens the tracker with step 1 done. A console starts
@@ -377,7 +377,7 @@ func init() { RegisterCaseAction(models.ActionConvertToGracePlan, convertToGrace
 func (s *Store) onOpenMigration(ctx context.Context, a models.Actor, customerID int64, consoleOnly bool,
 	fn func(tx *gorm.DB, now time.Time, cust models.Customer, m models.MeetMigration, done map[int]bool) error) error {
 	if consoleOnly && a.OrgKind != models.OrgConsole {
-		return models.Forbidden
+		return models.Forbidden()
 	}
 	if err := canRunMigration(a); err != nil {
 		return err
@@ -476,7 +476,7 @@ func (s *Store) ConfirmMeetMigration(ctx context.Context, a models.Actor, custom
 // reseller is emailed.
 func convertToGracePlan(tx *gorm.DB, now time.Time, a models.Actor, c *models.SupportCase) (string, error) {
 	if !a.IsDesk() {
-		return "", models.Forbidden
+		return "", models.Forbidden()
 	}
 	var m models.MeetMigration
 	if err := forUpdate(tx).Where("case_id = ?", c.ID).Take(&m).Error; err != nil {
@@ -514,7 +514,7 @@ func convertToGracePlan(tx *gorm.DB, now time.Time, a models.Actor, c *models.Su
 			return "", fmt.Errorf("convert subscription %d: %w", sub.ID, err)
 		}
 		orgs := []int64{m.CustomerID, c.ConsoleID}
-		if err := audit(tx, a, now, "subscription.grace_plan", "subscription", sub.ID, before, subAudit(sub), orgs...); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "subscription.grace_plan", RecordType: "subscription", RecordID: sub.ID, Before: before, After: subAudit(sub), Orgs: orgs}); err != nil {
 			return "", err
 		}
 		ids = append(ids, sub.ID)

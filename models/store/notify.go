@@ -210,7 +210,7 @@ func (s *Store) EmailSettings(ctx context.Context, a models.Actor) (map[models.N
 // in on are turned off.
 func (s *Store) SetEmailSettings(ctx context.Context, a models.Actor, on map[models.NoticeKind]bool) error {
 	if a.UserID == 0 {
-		return models.Forbidden
+		return models.Forbidden()
 	}
 	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		if err := tx.Exec("DELETE FROM notification_email_optouts WHERE user_id = ?", a.UserID).Error; err != nil {
@@ -225,6 +225,6 @@ func (s *Store) SetEmailSettings(ctx context.Context, a models.Actor, on map[mod
 				}
 			}
 		}
-		return audit(tx, a, now, "user.email_settings_changed", "user", a.UserID, nil, map[string]any{"emails_off": off}, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "user.email_settings_changed", RecordType: "user", RecordID: a.UserID, Before: nil, After: map[string]any{"emails_off": off}, Orgs: []int64{a.OrgID}})
 	})
 }

@@ -59,7 +59,7 @@ func canListOffers(a models.Actor) error {
 			return nil
 		}
 	}
-	return models.Forbidden
+	return models.Forbidden()
 }
 
 // CanListOffers tells whether the actor may see offers at all.
@@ -68,7 +68,7 @@ func (s *Store) CanListOffers(a models.Actor) error { return canListOffers(a) }
 // OfferBillingAccounts lists the console's billing accounts for the offer form.
 func (s *Store) OfferBillingAccounts(ctx context.Context, a models.Actor) ([]models.BillingAccount, error) {
 	if a.OrgKind != models.OrgConsole || !a.Can(models.PermOffers) {
-		return nil, models.Forbidden
+		return nil, models.Forbidden()
 	}
 	var bs []models.BillingAccount
 	if err := s.db.WithContext(ctx).Where("console_id = ?", a.OrgID).Order("lower(name), id").Find(&bs).Error; err != nil {
@@ -164,7 +164,7 @@ func (s *Store) ExportOffers(ctx context.Context, a models.Actor, f models.Offer
 		after, has = offerCursor(rows[len(rows)-1].Offer), true
 	}
 	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		return audit(tx, a, now, "offers.exported", "organisation", a.OrgID, nil, f, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "offers.exported", RecordType: "organisation", RecordID: a.OrgID, Before: nil, After: f, Orgs: []int64{a.OrgID}})
 	})
 }
 
@@ -224,7 +224,7 @@ func canMakeOffer(a models.Actor) error {
 	if a.OrgKind == models.OrgOperator && a.Can(models.PermDirectOffers) {
 		return nil
 	}
-	return models.Forbidden
+	return models.Forbidden()
 }
 
 // CreateOffer saves an offer as a draft, or sends it at once (R-OFF-1). A
@@ -400,7 +400,7 @@ func (s *Store) createOffer(tx *gorm.DB, a models.Actor, in models.OfferInput, c
 	if err := tx.Create(&o).Error; err != nil {
 		return o, outcome, fmt.Errorf("create offer: %w", err)
 	}
-	if err := audit(tx, a, now, "offer.created", "offer", o.ID, nil, offerAudit(o), a.OrgID); err != nil {
+	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "offer.created", RecordType: "offer", RecordID: o.ID, Before: nil, After: offerAudit(o), Orgs: []int64{a.OrgID}}); err != nil {
 		return o, outcome, err
 	}
 	if send {
@@ -418,7 +418,7 @@ func offerAudit(o models.Offer) map[string]any {
 
 // afterSend tells the customer's admins and moves the migration on.
 func (s *Store) afterSend(tx *gorm.DB, a models.Actor, now time.Time, o *models.Offer, mig *models.MeetMigration) error {
-	if err := audit(tx, a, now, "offer.sent", "offer", o.ID, nil, map[string]any{"state": o.State}, o.CustomerID); err != nil {
+	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "offer.sent", RecordType: "offer", RecordID: o.ID, Before: nil, After: map[string]any{"state": o.State}, Orgs: []int64{o.CustomerID}}); err != nil {
 		return err
 	}
 	from := "the platform"
@@ -475,7 +475,7 @@ func (s *Store) SendOffer(ctx context.Context, a models.Actor, id int64) error {
 			return err
 		}
 		if a.OrgKind == models.OrgOperator && o.ConsoleID != nil {
-			return models.NotFound
+			return models.NotFound()
 		}
 		if err := o.Send(now); err != nil {
 			return err
@@ -483,7 +483,7 @@ func (s *Store) SendOffer(ctx context.Context, a models.Actor, id int64) error {
 		if err := tx.Model(&o).Updates(map[string]any{"state": o.State, "sent_at": o.SentAt, "updated_at": now}).Error; err != nil {
 			return fmt.Errorf("send offer %d: %w", id, err)
 		}
-		if err := audit(tx, a, now, "offer.state_changed", "offer", o.ID, map[string]any{"state": models.OfferDraft}, map[string]any{"state": o.State}, a.OrgID); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "offer.state_changed", RecordType: "offer", RecordID: o.ID, Before: map[string]any{"state": models.OfferDraft}, After: map[string]any{"state": o.State}, Orgs: []int64{a.OrgID}}); err != nil {
 			return err
 		}
 		return s.afterSend(tx, a, now, &o, nil)
@@ -501,7 +501,7 @@ func (s *Store) WithdrawOffer(ctx context.Context, a models.Actor, id int64) err
 			return err
 		}
 		if a.OrgKind == models.OrgOperator && o.ConsoleID != nil {
-			return models.NotFound
+			return models.NotFound()
 		}
 		was := o.State
 		if err := o.Withdraw(now); err != nil {
@@ -514,7 +514,7 @@ func (s *Store) WithdrawOffer(ctx context.Context, a models.Actor, id int64) err
 		if was == models.OfferSent {
 			orgs = append(orgs, o.CustomerID)
 		}
-		return audit(tx, a, now, "offer.state_changed", "offer", o.ID, map[string]any{"state": was}, map[string]any{"state": o.State}, orgs...)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "offer.state_changed", RecordType: "offer", RecordID: o.ID, Before: map[string]any{"state": was}, After: map[string]any{"state": o.State}, Orgs: orgs})
 	})
 }
 
@@ -535,8 +535,7 @@ func (s *Store) DeclineOffer(ctx context.Context, a models.Actor, id int64, reas
 			"decided_by_name": o.DecidedByName, "decline_reason": o.DeclineReason, "updated_at": now}).Error; err != nil {
 			return fmt.Errorf("decline offer %d: %w", id, err)
 		}
-		if err := audit(tx, a, now, "offer.state_changed", "offer", o.ID, map[string]any{"state": models.OfferSent},
-			map[string]any{"state": o.State, "reason": o.DeclineReason}, offerOrgs(tx, o)...); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "offer.state_changed", RecordType: "offer", RecordID: o.ID, Before: map[string]any{"state": models.OfferSent}, After: map[string]any{"state": o.State, "reason": o.DeclineReason}, Orgs: offerOrgs(tx, o)}); err != nil {
 			return err
 		}
 		return notifyOfferMaker(tx, now, o, Notice{Kind: models.NoticeOfferDeclined, Title: "{{.Customer}} declined your offer",
@@ -633,7 +632,7 @@ func (s *Store) AcceptOffer(ctx context.Context, a models.Actor, id int64, terms
 			if err := tx.Model(&t).Updates(map[string]any{"used_at": t.UsedAt, "used_offer_id": t.UsedOfferID}).Error; err != nil {
 				return fmt.Errorf("consume token: %w", err)
 			}
-			if err := audit(tx, a, now, "transfer_token.used", "transfer_token", t.ID, nil, map[string]any{"offer_id": o.ID}, cust.ID); err != nil {
+			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "transfer_token.used", RecordType: "transfer_token", RecordID: t.ID, Before: nil, After: map[string]any{"offer_id": o.ID}, Orgs: []int64{cust.ID}}); err != nil {
 				return err
 			}
 			if err := notifyOrg(tx, now, cust.ID, customerAdmins, Notice{Kind: models.NoticeTokenUsed,
@@ -652,8 +651,8 @@ func (s *Store) AcceptOffer(ctx context.Context, a models.Actor, id int64, terms
 			if err := tx.Model(&cust).Updates(map[string]any{"console_id": *o.ConsoleID, "channel": models.ChannelReseller, "updated_at": now}).Error; err != nil {
 				return fmt.Errorf("move customer: %w", err)
 			}
-			if err := audit(tx, a, now, "customer.transferred", "customer", cust.ID, before,
-				map[string]any{"console_id": *o.ConsoleID, "channel": models.ChannelReseller}, cust.ID, *o.ConsoleID); err != nil {
+			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "customer.transferred", RecordType: "customer", RecordID: cust.ID, Before: before, After: map[string]any{"console_id": *o.ConsoleID, "channel": models.ChannelReseller}, Orgs: []int64{
+				cust.ID, *o.ConsoleID}}); err != nil {
 				return err
 			}
 		}
@@ -662,8 +661,7 @@ func (s *Store) AcceptOffer(ctx context.Context, a models.Actor, id int64, terms
 			"decided_by_name": o.DecidedByName, "subscription_id": sub.ID, "updated_at": now}).Error; err != nil {
 			return fmt.Errorf("accept offer %d: %w", id, err)
 		}
-		if err := audit(tx, a, now, "offer.state_changed", "offer", o.ID, map[string]any{"state": models.OfferSent},
-			map[string]any{"state": o.State, "subscription_id": sub.ID}, offerOrgs(tx, o)...); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "offer.state_changed", RecordType: "offer", RecordID: o.ID, Before: map[string]any{"state": models.OfferSent}, After: map[string]any{"state": o.State, "subscription_id": sub.ID}, Orgs: offerOrgs(tx, o)}); err != nil {
 			return err
 		}
 		if err := notifyOfferMaker(tx, now, o, Notice{Kind: models.NoticeOfferAccepted, Title: "{{.Customer}} accepted your offer",
@@ -747,7 +745,7 @@ func (s *Store) placeSubscription(tx *gorm.DB, a models.Actor, now time.Time, o 
 			"start_date": sub.StartDate, "end_date": sub.EndDate, "first_invoice_date": sub.FirstInvoiceDate, "updated_at": now}).Error; err != nil {
 			return sub, fmt.Errorf("move subscription %d: %w", sub.ID, err)
 		}
-		if err := audit(tx, a, now, "subscription.moved", "subscription", sub.ID, before, subAudit(sub), orgs...); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "subscription.moved", RecordType: "subscription", RecordID: sub.ID, Before: before, After: subAudit(sub), Orgs: orgs}); err != nil {
 			return sub, err
 		}
 		for i, e := range existing {
@@ -764,7 +762,7 @@ func (s *Store) placeSubscription(tx *gorm.DB, a models.Actor, now time.Time, o 
 			}
 			after := subAudit(e)
 			after["consolidated_into"] = sub.ID
-			if err := audit(tx, a, now, "subscription.consolidated", "subscription", e.ID, eb, after, cust.ID); err != nil {
+			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "subscription.consolidated", RecordType: "subscription", RecordID: e.ID, Before: eb, After: after, Orgs: []int64{cust.ID}}); err != nil {
 				return sub, err
 			}
 		}
@@ -783,7 +781,7 @@ func (s *Store) placeSubscription(tx *gorm.DB, a models.Actor, now time.Time, o 
 		if err := tx.Omit("Product").Create(&sub).Error; err != nil {
 			return sub, fmt.Errorf("create subscription: %w", err)
 		}
-		if err := audit(tx, a, now, "subscription.created", "subscription", sub.ID, nil, subAudit(sub), orgs...); err != nil {
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "subscription.created", RecordType: "subscription", RecordID: sub.ID, Before: nil, After: subAudit(sub), Orgs: orgs}); err != nil {
 			return sub, err
 		}
 	}
@@ -838,7 +836,7 @@ func (s *Store) AcceptTerms(ctx context.Context, a models.Actor) (int, error) {
 			if err := tx.Model(&cust).Updates(map[string]any{"tos_accepted_at": now, "updated_at": now}).Error; err != nil {
 				return fmt.Errorf("accept terms: %w", err)
 			}
-			if err := audit(tx, a, now, "customer.terms_accepted", "customer", cust.ID, nil, map[string]any{"tos_accepted_at": now}, cust.ID); err != nil {
+			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "customer.terms_accepted", RecordType: "customer", RecordID: cust.ID, Before: nil, After: map[string]any{"tos_accepted_at": now}, Orgs: []int64{cust.ID}}); err != nil {
 				return err
 			}
 		}
@@ -858,7 +856,7 @@ func (s *Store) AcceptTerms(ctx context.Context, a models.Actor) (int, error) {
 			if sub.ConsoleID != nil {
 				orgs = append(orgs, *sub.ConsoleID)
 			}
-			if err := audit(tx, a, now, "subscription.reactivated", "subscription", sub.ID, before, subAudit(sub), orgs...); err != nil {
+			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "subscription.reactivated", RecordType: "subscription", RecordID: sub.ID, Before: before, After: subAudit(sub), Orgs: orgs}); err != nil {
 				return err
 			}
 			lifted++
@@ -885,8 +883,7 @@ func (s *Store) ExpireOffers(ctx context.Context) (int, error) {
 			if err := tx.Model(&o).Updates(map[string]any{"state": o.State, "updated_at": now}).Error; err != nil {
 				return fmt.Errorf("expire offer %d: %w", o.ID, err)
 			}
-			if err := audit(tx, models.System, now, "offer.state_changed", "offer", o.ID, map[string]any{"state": models.OfferSent},
-				map[string]any{"state": o.State}, offerOrgs(tx, o)...); err != nil {
+			if err := audit(tx, auditEntry{Actor: models.System, At: now, Action: "offer.state_changed", RecordType: "offer", RecordID: o.ID, Before: map[string]any{"state": models.OfferSent}, After: map[string]any{"state": o.State}, Orgs: offerOrgs(tx, o)}); err != nil {
 				return err
 			}
 			if err := notifyOfferMaker(tx, now, o, Notice{Kind: models.NoticeOfferExpiring, Title: "Your offer to {{.Customer}} expired",

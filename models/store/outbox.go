@@ -128,7 +128,7 @@ func (s *Store) RetryOutbox(ctx context.Context, a models.Actor, id int64) error
 		if err := tx.Model(&m).Updates(map[string]any{"status": models.OutboxQueued, "attempts": 0, "next_attempt_at": now}).Error; err != nil {
 			return fmt.Errorf("retry email %d: %w", id, err)
 		}
-		return audit(tx, a, now, "email.retried", "outbox", m.ID, nil, map[string]any{"to": m.ToEmail}, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "email.retried", RecordType: "outbox", RecordID: m.ID, Before: nil, After: map[string]any{"to": m.ToEmail}, Orgs: []int64{a.OrgID}})
 	})
 }
 

@@ -93,29 +93,46 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB, now time.Time) erro
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, now) })
 }
 
+// auditEntry is one audited change: who did what to which record, its state
+// before and after, and the organisations whose audit log shows it.
+type auditEntry struct {
+	Actor         models.Actor
+	At            time.Time
+	Action        string
+	RecordType    string
+	RecordID      int64
+	Before, After any
+	Orgs          []int64
+}
+
 // audit writes one audit event per organisation whose log shows it.
-func audit(tx *gorm.DB, a models.Actor, now time.Time, action, recordType string, recordID int64, before, after any, orgs ...int64) error {
+func audit(tx *gorm.DB, e auditEntry) error {
 	var b, af []byte
-	if before != nil {
-		b, _ = json.Marshal(before)
+	var err error
+	if e.Before != nil {
+		if b, err = json.Marshal(e.Before); err != nil {
+			return fmt.Errorf("audit %s: encode before: %w", e.Action, err)
+		}
 	}
-	if after != nil {
-		af, _ = json.Marshal(after)
+	if e.After != nil {
+		if af, err = json.Marshal(e.After); err != nil {
+			return fmt.Errorf("audit %s: encode after: %w", e.Action, err)
+		}
 	}
 	seen := map[int64]bool{}
-	for _, org := range orgs {
+	for _, org := range e.Orgs {
 		if org == 0 || seen[org] {
 			continue
 		}
 		seen[org] = true
-		ev := models.AuditEvent{OrganisationID: org, ActorName: a.Name, Action: action, RecordType: recordType,
-			RecordID: recordID, Before: b, After: af, IP: a.IP, At: now}
-		if a.UserID != 0 {
-			uid := a.UserID
+		ev := models.AuditEvent{OrganisationID: org, ActorName: e.Actor.Name, Action: e.Action, RecordType: e.RecordType,
+			RecordID: e.RecordID, Before: b, After: af, IP: e.Actor.IP, At: e.At}
+		if e.Actor.UserID != 0 {
+			uid := e.Actor.UserID
 			ev.ActorUserID = &uid
 		}
 		if err := tx.Create(&ev).Error; err != nil {
-			return fmt.Errorf("write audit %s: %w", action, err)
+			return fmt.Errorf("write audit %s: %w", e.Action, err)
 		}
 	}
 	return nil
@@ -124,7 +141,7 @@ func audit(tx *gorm.DB, a models.Actor, now time.Time, action, recordType string
 // notFound turns gorm's record-not-found into the domain's not_found.
 func notFound(err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.NotFound
+		return models.NotFound()
 	}
 	return err
 }

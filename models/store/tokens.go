@@ -25,7 +25,7 @@ func (TokenRow) TableName() string { return "transfer_tokens" }
 
 func requireCustomerAdmin(a models.Actor, p models.Permission) error {
 	if a.OrgKind != models.OrgCustomer || !a.Can(p) {
-		return models.Forbidden
+		return models.Forbidden()
 	}
 	return nil
 }
@@ -74,7 +74,7 @@ func insertToken(tx *gorm.DB, a models.Actor, consoleID int64, secret string, no
 		return t, fmt.Errorf("create transfer token: %w", err)
 	}
 	after := map[string]any{"console_id": consoleID, "expires_at": t.ExpiresAt}
-	if err := audit(tx, a, now, "transfer_token.created", "transfer_token", t.ID, nil, after, a.OrgID); err != nil {
+	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "transfer_token.created", RecordType: "transfer_token", RecordID: t.ID, Before: nil, After: after, Orgs: []int64{a.OrgID}}); err != nil {
 		return t, err
 	}
 	// R-MEET-2 step 6: the customer made the token the migrating reseller
@@ -146,7 +146,7 @@ func (s *Store) RevokeTransferToken(ctx context.Context, a models.Actor, id int6
 		if err := tx.Model(&t).Update("revoked_at", now).Error; err != nil {
 			return fmt.Errorf("revoke token %d: %w", id, err)
 		}
-		return audit(tx, a, now, "transfer_token.revoked", "transfer_token", t.ID, nil, map[string]any{"revoked_at": now}, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "transfer_token.revoked", RecordType: "transfer_token", RecordID: t.ID, Before: nil, After: map[string]any{"revoked_at": now}, Orgs: []int64{a.OrgID}})
 	})
 }
 
@@ -178,7 +178,7 @@ func (s *Store) RegenerateTransferToken(ctx context.Context, a models.Actor, id 
 		if err := tx.Model(&t).Updates(map[string]any{"revoked_at": t.RevokedAt, "replaced_by_id": nt.ID}).Error; err != nil {
 			return fmt.Errorf("replace token %d: %w", id, err)
 		}
-		return audit(tx, a, now, "transfer_token.regenerated", "transfer_token", t.ID, nil, map[string]any{"replaced_by": nt.ID}, a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "transfer_token.regenerated", RecordType: "transfer_token", RecordID: t.ID, Before: nil, After: map[string]any{"replaced_by": nt.ID}, Orgs: []int64{a.OrgID}})
 	})
 	return secret, nt, err
 }
@@ -239,7 +239,7 @@ var errUnknownDomain = &models.Error{Code: models.CodeInvalid, Field: "domain", 
 func (s *Store) CheckTransferToken(ctx context.Context, a models.Actor, domain, secret string) (CustomerRow, error) {
 	var c CustomerRow
 	if a.OrgKind != models.OrgConsole || !a.Can(models.PermOffers) {
-		return c, models.Forbidden
+		return c, models.Forbidden()
 	}
 	now := s.Now()
 	if err := s.tokenThrottled(ctx, a.OrgID, now); err != nil {

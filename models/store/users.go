@@ -72,7 +72,7 @@ func (s *Store) CreateUser(ctx context.Context, a models.Actor, in models.UserIn
 		if err != nil {
 			return err
 		}
-		return audit(tx, a, now, "user.created", "user", u.ID, nil, userAudit(u), a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "user.created", RecordType: "user", RecordID: u.ID, Before: nil, After: userAudit(u), Orgs: []int64{a.OrgID}})
 	})
 	return u, err
 }
@@ -118,7 +118,7 @@ func (s *Store) UpdateUser(ctx context.Context, a models.Actor, id int64, in mod
 		if err := tx.Save(&u).Error; err != nil {
 			return fmt.Errorf("update user %d: %w", id, err)
 		}
-		return audit(tx, a, now, "user.updated", "user", u.ID, before, userAudit(u), a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "user.updated", RecordType: "user", RecordID: u.ID, Before: before, After: userAudit(u), Orgs: []int64{a.OrgID}})
 	})
 	return u, err
 }
@@ -153,7 +153,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a models.Actor, id int64, d
 		if err := tx.Save(&u).Error; err != nil {
 			return fmt.Errorf("save user %d: %w", id, err)
 		}
-		return audit(tx, a, now, action, "user", u.ID, before, userAudit(u), a.OrgID)
+		return audit(tx, auditEntry{Actor: a, At: now, Action: action, RecordType: "user", RecordID: u.ID, Before: before, After: userAudit(u), Orgs: []int64{a.OrgID}})
 	})
 	return u, err
 }
@@ -170,7 +170,7 @@ func (s *Store) CreateUserInOrg(ctx context.Context, orgID int64, in models.User
 	in.Normalize()
 	var kind string
 	if err := s.db.WithContext(ctx).Raw("SELECT kind FROM organisations WHERE id = ?", orgID).Scan(&kind).Error; err != nil || kind == "" {
-		return u, models.NotFound
+		return u, models.NotFound()
 	}
 	if err := in.Validate(models.OrgKind(kind), true); err != nil {
 		return u, err
@@ -180,7 +180,7 @@ func (s *Store) CreateUserInOrg(ctx context.Context, orgID int64, in models.User
 		if u, err = insertUser(tx, orgID, in, now); err != nil {
 			return err
 		}
-		return audit(tx, models.System, now, "user.created", "user", u.ID, nil, userAudit(u), orgID)
+		return audit(tx, auditEntry{Actor: models.System, At: now, Action: "user.created", RecordType: "user", RecordID: u.ID, Before: nil, After: userAudit(u), Orgs: []int64{orgID}})
 	})
 	return u, err
 }
