@@ -26,18 +26,8 @@ type Messages struct {
 	Errors models.FieldErrors
 }
 
-// Err returns a field's message, "" when it has none.
-func (e Messages) Err(field string) string { return e.Errors[field] }
-
-// Invalid tells whether any field has a message.
-func (e Messages) Invalid() bool { return len(e.Errors) > 0 }
-
 // SetErrors replaces the form's messages.
 func (e *Messages) SetErrors(fe models.FieldErrors) { e.Errors = fe }
-
-// SetFormError puts one message on the whole form (a lost race, a refusal
-// that is about no single field).
-func (e *Messages) SetFormError(msg string) { e.Errors = models.FieldErrors{"_form": msg} }
 
 // Checkbox is a tick box: browsers send "on" (or the box's value) when it is
 // ticked and nothing when it is not.

@@ -1,0 +1,100 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"partnerconsole/models"
+	"partnerconsole/web/webtest"
+)
+
+// A user who loses an optimistic-locking race (409) gets the page at its
+// current state with the text they typed still there (issue 7 §6).
+func TestConflictKeepsWhatTheUserTyped(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	fileCase := func(t *testing.T, title string) string {
+		c, err := s.Store.FileCase(t.Context(), s.Actor("A:helpdesk_agent"), models.CaseInput{Type: models.CaseOther, Impact: models.ImpactLow,
+			Title: title, Description: "d", ContactName: "n", ContactEmail: "n@a.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strconv.FormatInt(c.ID, 10)
+	}
+	version := regexp.MustCompile(`name="version" value="([0-9]+)"`)
+	versionOf := func(t *testing.T, r webtest.Response) string {
+		m := version.FindStringSubmatch(r.Body)
+		if m == nil {
+			t.Fatal("no version on the page")
+		}
+		return m[1]
+	}
+	note := "Called the partner <back> at 10:00 & left a message."
+	noteShown := html.EscapeString(note)
+
+	t.Run("desk state form, case still open", func(t *testing.T) {
+		path := "/desk/cases/" + fileCase(t, "Race while typing")
+		e1, e2 := s.SignedIn(t, "desk:support_engineer"), s.SignedIn(t, "desk:operator_admin")
+		p2 := e2.Get(path)
+		if r := e1.Post(path+"/assign", url.Values{"version": {versionOf(t, e1.Get(path))}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("assign: %d", r.Status)
+		}
+		r := e2.Post(path+"/state", url.Values{"version": {versionOf(t, p2)}, "state": {"waiting_on_partner"}, "note": {note}})
+		if r.Status != http.StatusConflict || !r.TestID("conflict") {
+			t.Fatalf("stale state change: %d", r.Status)
+		}
+		if !regexp.MustCompile(`data-testid="state-note">` + regexp.QuoteMeta(noteShown) + `</textarea>`).MatchString(r.Body) {
+			t.Fatalf("the note is not kept in the state form:\n%s", r.Body)
+		}
+		if !regexp.MustCompile(`value="waiting_on_partner" selected`).MatchString(r.Body) {
+			t.Fatal("the chosen state is not kept")
+		}
+		// The form now carries the current version: sending it again works.
+		if versionOf(t, r) == versionOf(t, p2) {
+			t.Fatal("the re-rendered form carries the stale version")
+		}
+		if again := e2.Post(path+"/state", url.Values{"version": {versionOf(t, r)}, "state": {"waiting_on_partner"}, "note": {note}}); again.Status != http.StatusSeeOther {
+			t.Fatalf("second try: %d", again.Status)
+		}
+	})
+
+	t.Run("desk state form, case closed meanwhile", func(t *testing.T) {
+		path := "/desk/cases/" + fileCase(t, "Closed while typing")
+		e1, e2 := s.SignedIn(t, "desk:support_engineer"), s.SignedIn(t, "desk:operator_admin")
+		p2 := e2.Get(path)
+		if r := e1.Post(path+"/state", url.Values{"version": {versionOf(t, e1.Get(path))}, "state": {"resolved"}, "note": {"Fixed."}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("resolve: %d", r.Status)
+		}
+		r := e2.Post(path+"/state", url.Values{"version": {versionOf(t, p2)}, "state": {"rejected"}, "note": {note}})
+		if r.Status != http.StatusConflict || !r.TestID("conflict") || !r.Has(`data-state="resolved"`) {
+			t.Fatalf("stale state change: %d", r.Status)
+		}
+		if !r.TestID("unsent-note") || !r.Has(noteShown) {
+			t.Fatalf("the note is lost:\n%s", r.Body)
+		}
+	})
+
+	t.Run("partner comment on a case closed meanwhile", func(t *testing.T) {
+		id := fileCase(t, "Comment while closing")
+		partner := s.SignedIn(t, "A:helpdesk_agent")
+		if r := partner.Get("/console/cases/" + id); !r.TestID("comment-form") {
+			t.Fatal("no comment form on an open case")
+		}
+		desk := s.SignedIn(t, "desk:support_engineer")
+		path := "/desk/cases/" + id
+		if r := desk.Post(path+"/state", url.Values{"version": {versionOf(t, desk.Get(path))}, "state": {"resolved"}, "note": {"Fixed."}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("resolve: %d", r.Status)
+		}
+		r := partner.Post("/console/cases/"+id+"/comments", url.Values{"body": {note}})
+		if r.Status != http.StatusConflict || !r.TestID("conflict") {
+			t.Fatalf("comment on a closed case: %d", r.Status)
+		}
+		if !r.TestID("unsent-comment") || !r.Has(noteShown) {
+			t.Fatalf("the comment is lost:\n%s", r.Body)
+		}
+	})
+}
