@@ -97,4 +97,33 @@ func TestConflictKeepsWhatTheUserTyped(t *testing.T) {
 			t.Fatalf("the comment is lost:\n%s", r.Body)
 		}
 	})
+	t.Run("customer decline reason on an offer withdrawn meanwhile", func(t *testing.T) {
+		ctx := t.Context()
+		b, err := s.Store.SaveBillingAccount(ctx, s.Actor("A:super_admin"), 0, models.BillingAccountInput{Name: "Race", Currency: "EUR", LegalEntity: "A"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gws int64
+		s.Gorm.Table("products").Select("id").Where("sku = 'GWS-BS'").Scan(&gws)
+		o, err := s.Store.CreateOffer(ctx, s.Actor("A:sales_agent"), models.OfferInput{CustomerID: s.CustomerA.ID, ProductID: gws,
+			Quantity: "5", Plan: models.PlanFlexible, UnitPrice: "7", BillingAccountID: b.ID}, "", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/admin/offers/" + strconv.FormatInt(o.ID, 10)
+		customer := s.SignedIn(t, "custA:customer_admin")
+		if r := customer.Get(path); !r.TestID("decline-form") {
+			t.Fatalf("no decline form: %d", r.Status)
+		}
+		if err := s.Store.WithdrawOffer(ctx, s.Actor("A:sales_agent"), o.ID); err != nil {
+			t.Fatal(err)
+		}
+		r := customer.Post(path+"/decline", url.Values{"reason": {note}})
+		if r.Status != http.StatusConflict || !r.TestID("offer-conflict") {
+			t.Fatalf("decline a withdrawn offer: %d", r.Status)
+		}
+		if !r.TestID("unsent-reason") || !r.Has(noteShown) {
+			t.Fatalf("the reason is lost:\n%s", r.Body)
+		}
+	})
 }
