@@ -1,9 +1,16 @@
 package forms_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -156,4 +163,83 @@ func TestSetErrors(t *testing.T) {
 	if f.Errors["name"] != "Enter the organisation name." {
 		t.Fatalf("errors = %v", f.Errors)
 	}
+}
+
+// Every field a form binds is posted by some template: a field renamed on
+// one side only fails here instead of silently binding nothing. The forms
+// are found by reading this package's source: every struct that embeds
+// Messages.
+func TestEveryFormFieldIsRendered(t *testing.T) {
+	fset := token.NewFileSet()
+	sources, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []*ast.File
+	for _, name := range sources {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	var templates strings.Builder
+	err = filepath.WalkDir(filepath.Join("..", "..", "views"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".templ") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		templates.Write(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := templates.String()
+	tag := regexp.MustCompile(`form:"([^"]+)"`)
+	forms := 0
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			ts, ok := n.(*ast.TypeSpec)
+			if !ok {
+				return true
+			}
+			st, ok := ts.Type.(*ast.StructType)
+			if !ok || !embedsMessages(st) {
+				return false
+			}
+			forms++
+			for _, fd := range st.Fields.List {
+				if fd.Tag == nil {
+					continue
+				}
+				m := tag.FindStringSubmatch(fd.Tag.Value)
+				if m == nil {
+					continue
+				}
+				name := m[1]
+				t.Run(ts.Name.Name+"."+name, func(t *testing.T) {
+					if !strings.Contains(src, `name="`+name+`"`) && !strings.Contains(src, `Name: "`+name+`"`) {
+						t.Errorf("no template posts a field named %q", name)
+					}
+				})
+			}
+			return false
+		})
+	}
+	if forms < 10 {
+		t.Fatalf("found only %d forms", forms)
+	}
+}
+
+func embedsMessages(st *ast.StructType) bool {
+	for _, fd := range st.Fields.List {
+		if id, ok := fd.Type.(*ast.Ident); ok && len(fd.Names) == 0 && id.Name == "Messages" {
+			return true
+		}
+	}
+	return false
 }
