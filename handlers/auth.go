@@ -1,11 +1,13 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
 	"partnerconsole/views"
 	"partnerconsole/views/auth"
@@ -16,22 +18,26 @@ func (h *H) SignInPage(c echo.Context) error {
 	if a := Actor(c); a != nil {
 		return c.Redirect(http.StatusSeeOther, a.Role.Portal())
 	}
-	f := views.NewForm()
-	f.Values["next"] = safeNext(c.QueryParam("next"))
+	f := forms.SignInForm{Next: safeNext(c.QueryParam("next"))}
 	return Render(c, http.StatusOK, auth.SignIn(h.page(c, "Sign in"), f))
 }
 
 // SignIn checks the credentials, rotates the session and lands the user in
 // their portal (or the page they wanted).
 func (h *H) SignIn(c echo.Context) error {
-	f := formOf(c, "email", "next")
-	token, u, err := h.Store.SignIn(ctx(c), c.FormValue("email"), c.FormValue("password"), RealIP(c), c.Request().UserAgent())
+	var f forms.SignInForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	token, u, err := h.Store.SignIn(ctx(c), f.Email, f.Password, RealIP(c), c.Request().UserAgent())
 	if err != nil {
-		code := models.ErrorCode(err)
-		if code != models.CodeUnauthorized && code != models.CodeTooMany {
+		var e *models.Error
+		if !errors.As(err, &e) || (e.Code != models.CodeUnauthorized && e.Code != models.CodeTooMany) {
 			return err
 		}
-		f.Errors = models.FieldErrors{"email": err.(*models.Error).Message}
+		code := e.Code
+		f.Password = ""
+		f.SetErrors(models.FieldErrors{"email": e.Message})
 		status := http.StatusUnprocessableEntity
 		if code == models.CodeTooMany {
 			status = http.StatusTooManyRequests
@@ -51,7 +57,7 @@ func (h *H) SignIn(c echo.Context) error {
 		return err
 	}
 	dest := u.Role.Portal()
-	if n := safeNext(f.Get("next")); n != "" && strings.HasPrefix(n, dest) {
+	if n := safeNext(f.Next); n != "" && strings.HasPrefix(n, dest) {
 		dest = n
 	}
 	return c.Redirect(http.StatusSeeOther, dest)
@@ -115,10 +121,14 @@ func (h *H) EndOtherSessions(c echo.Context) error {
 
 // SetLocale changes the user's language and returns to the page they were on.
 func (h *H) SetLocale(c echo.Context) error {
-	if err := h.Store.SetLocale(ctx(c), mustActor(c), c.FormValue("locale")); err != nil {
+	var f forms.LocaleForm
+	if err := bind(c, &f); err != nil {
 		return err
 	}
-	back := safeNext(c.FormValue("back"))
+	if err := h.Store.SetLocale(ctx(c), mustActor(c), f.Locale); err != nil {
+		return err
+	}
+	back := safeNext(f.Back)
 	if back == "" {
 		back = mustActor(c).Role.Portal()
 	}
@@ -127,7 +137,11 @@ func (h *H) SetLocale(c echo.Context) error {
 
 // SetTimeZone changes the user's time zone.
 func (h *H) SetTimeZone(c echo.Context) error {
-	if err := h.Store.SetTimeZone(ctx(c), mustActor(c), c.FormValue("time_zone")); err != nil {
+	var f forms.TimeZoneForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	if err := h.Store.SetTimeZone(ctx(c), mustActor(c), f.TimeZone); err != nil {
 		return err
 	}
 	return h.redirect(c, "/account", "Time zone saved.")

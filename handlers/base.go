@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -113,15 +112,6 @@ func (h *H) redirect(c echo.Context, url string, flash string) error {
 		return c.NoContent(http.StatusNoContent)
 	}
 	return c.Redirect(http.StatusSeeOther, url)
-}
-
-// formOf copies the posted values of the named fields into a view form.
-func formOf(c echo.Context, names ...string) views.Form {
-	f := views.NewForm()
-	for _, n := range names {
-		f.Values[n] = strings.TrimSpace(c.FormValue(n))
-	}
-	return f
 }
 
 // pathID reads a numeric path parameter; a bad one is a 404.

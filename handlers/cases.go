@@ -12,9 +12,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
 	"partnerconsole/models/store"
-	"partnerconsole/views"
 	"partnerconsole/views/cases"
 )
 
@@ -99,27 +99,19 @@ func (h *H) CasesCSV(c echo.Context) error {
 	return nil
 }
 
-var caseCommonFields = []string{"type", "impact", "title", "description", "customer_id", "contact_name", "contact_email", "contact_phone"}
-
-func (h *H) caseFormView(c echo.Context, f views.Form) cases.FormView {
+func (h *H) caseFormView(c echo.Context, f forms.CaseForm) cases.FormView {
 	a := mustActor(c)
 	custs, _ := h.Store.CaseCustomers(ctx(c), a)
-	return cases.FormView{Form: f, Type: models.CaseType(f.Get("type")), Customers: custs, Currency: h.Store.ConsoleCurrency(ctx(c), a)}
+	return cases.FormView{Form: f, Type: f.CaseType(), Customers: custs, Currency: h.Store.ConsoleCurrency(ctx(c), a)}
 }
 
 // NewCase shows "Report a problem": first the kind of problem, then the
 // form with that kind's own fields.
 func (h *H) NewCase(c echo.Context) error {
 	a := mustActor(c)
-	f := views.NewForm()
-	t := models.CaseType(c.QueryParam("type"))
-	if t.Valid() {
-		f.Values["type"] = string(t)
-	}
-	f.Values["impact"] = string(models.ImpactMedium)
-	f.Values["contact_name"] = a.Name
-	if id, err := strconv.ParseInt(c.QueryParam("customer"), 10, 64); err == nil {
-		f.Values["customer_id"] = strconv.FormatInt(id, 10)
+	f := forms.CaseForm{Impact: string(models.ImpactMedium), ContactName: a.Name, CustomerID: forms.ParseID(c.QueryParam("customer"))}
+	if t := models.CaseType(c.QueryParam("type")); t.Valid() {
+		f.Type = string(t)
 	}
 	return Render(c, http.StatusOK, cases.New(h.page(c, "Report a problem"), h.caseFormView(c, f)))
 }
@@ -127,26 +119,25 @@ func (h *H) NewCase(c echo.Context) error {
 // CreateCase files a case; bad input re-renders the form with 422.
 func (h *H) CreateCase(c echo.Context) error {
 	a := mustActor(c)
-	t := models.CaseType(c.FormValue("type"))
-	names := append([]string{}, caseCommonFields...)
-	for _, fd := range t.Spec().Fields {
-		names = append(names, fd.FormName())
-	}
-	f := formOf(c, names...)
-	in := models.CaseInput{Type: t, Impact: models.Impact(f.Get("impact")), Title: f.Get("title"), Description: f.Get("description"),
-		ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"), Fields: map[string]string{}}
-	in.CustomerID, _ = strconv.ParseInt(f.Get("customer_id"), 10, 64)
-	for _, fd := range t.Spec().Fields {
-		in.Fields[fd.Name] = f.Get(fd.FormName())
-	}
+	// Reading the files first parses the multipart body, so a body over the
+	// limit answers 413 before anything else.
 	files, err := uploads(c)
 	if err != nil {
 		return err
 	}
-	sc, err := h.Store.FileCase(ctx(c), a, in, files...)
-	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
-		return Render(c, http.StatusUnprocessableEntity, cases.New(h.page(c, "Report a problem"), h.caseFormView(c, f)))
+	var f forms.CaseForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	// The case type decides which fields of its own the form has.
+	f.Fields = map[string]string{}
+	for _, fd := range f.CaseType().Spec().Fields {
+		f.Fields[fd.Name] = strings.TrimSpace(c.FormValue(fd.FormName()))
+	}
+	sc, err := h.Store.FileCase(ctx(c), a, f.Input(), files...)
+	if status, fe, ok := formFailure(err); ok {
+		f.SetErrors(fe)
+		return Render(c, status, cases.New(h.page(c, "Report a problem"), h.caseFormView(c, f)))
 	}
 	if err != nil {
 		return err
@@ -195,7 +186,7 @@ func (h *H) caseView(c echo.Context, id int64) (cases.DetailView, error) {
 	if err != nil {
 		return cases.DetailView{}, err
 	}
-	d := cases.DetailView{Case: v, Base: casesBase(a), Now: h.Store.Now(), Comment: views.NewForm(), State: views.NewForm()}
+	d := cases.DetailView{Case: v, Base: casesBase(a), Now: h.Store.Now()}
 	if a.IsDesk() {
 		d.Actions = store.CaseActions(v.Type)
 	}
@@ -229,23 +220,38 @@ func (h *H) rerenderCase(c echo.Context, id int64, status int, edit func(*cases.
 	return Render(c, status, cases.Detail(p, v))
 }
 
-// caseFailure turns a lost race or bad input into the re-rendered page.
-func (h *H) caseFailure(c echo.Context, id int64, err error, form string, f views.Form) error {
-	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
-		return h.rerenderCase(c, id, http.StatusUnprocessableEntity, func(v *cases.DetailView) {
-			if form == "comment" {
-				v.Comment = f
-			} else {
-				v.State = f
-			}
-		})
+// caseFailure turns bad input (422) or a lost race (409: someone changed
+// the case meanwhile) into the case page again, at its current state and
+// version, with what the user typed kept in the form they sent: keep puts
+// the form, with the field messages when there are any, into the view.
+func (h *H) caseFailure(c echo.Context, id int64, err error, keep func(v *cases.DetailView, errs models.FieldErrors)) error {
+	status, fe, ok := formFailure(err)
+	if !ok || status == http.StatusTooManyRequests {
+		return err
 	}
-	var de *models.Error
-	if errors.As(err, &de) && de.Code == models.CodeConflict {
-		return h.rerenderCase(c, id, http.StatusConflict, func(v *cases.DetailView) { v.Conflict = de.Message })
+	return h.rerenderCase(c, id, status, func(v *cases.DetailView) {
+		if status == http.StatusConflict {
+			v.Conflict = fe["_form"]
+			fe = nil
+		}
+		keep(v, fe)
+	})
+}
+
+// keepComment re-renders the comment form as sent.
+func keepComment(f forms.CommentForm) func(*cases.DetailView, models.FieldErrors) {
+	return func(v *cases.DetailView, errs models.FieldErrors) {
+		f.SetErrors(errs)
+		v.Comment = f
 	}
-	return err
+}
+
+// keepState re-renders the state form as sent.
+func keepState(f forms.CaseStateForm) func(*cases.DetailView, models.FieldErrors) {
+	return func(v *cases.DetailView, errs models.FieldErrors) {
+		f.SetErrors(errs)
+		v.State = f
+	}
 }
 
 // CommentCase adds a comment (desk: maybe an internal note) with files.
@@ -255,15 +261,18 @@ func (h *H) CommentCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := formOf(c, "body", "internal")
 	files, err := uploads(c)
 	if err != nil {
 		return err
 	}
-	in := models.CommentInput{Body: f.Get("body"), Internal: a.IsDesk() && f.Checked("internal")}
+	var f forms.CommentForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	in := models.CommentInput{Body: f.Body, Internal: a.IsDesk() && bool(f.Internal)}
 	_, err = h.Store.AddComment(ctx(c), a, id, in, files...)
 	if err != nil {
-		return h.caseFailure(c, id, err, "comment", f)
+		return h.caseFailure(c, id, err, keepComment(f))
 	}
 	msg := "Comment added."
 	if in.Internal {
@@ -285,10 +294,13 @@ func (h *H) ChangeCaseState(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := formOf(c, "state", "note")
-	_, err = h.Store.ChangeCaseState(ctx(c), a, id, formVersion(c), models.CaseState(f.Get("state")), c.FormValue("note"))
+	var f forms.CaseStateForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	_, err = h.Store.ChangeCaseState(ctx(c), a, id, formVersion(c), models.CaseState(f.State), f.Note)
 	if err != nil {
-		return h.caseFailure(c, id, err, "state", f)
+		return h.caseFailure(c, id, err, keepState(f))
 	}
 	return h.redirect(c, fmt.Sprintf("/desk/cases/%d", id), "Case updated.")
 }
@@ -300,7 +312,7 @@ func (h *H) AssignCase(c echo.Context) error {
 		return err
 	}
 	if _, err := h.Store.AssignCaseToMe(ctx(c), mustActor(c), id, formVersion(c)); err != nil {
-		return h.caseFailure(c, id, err, "state", views.NewForm())
+		return h.caseFailure(c, id, err, keepState(forms.CaseStateForm{}))
 	}
 	return h.redirect(c, fmt.Sprintf("/desk/cases/%d", id), "The case is assigned to you.")
 }
@@ -313,10 +325,10 @@ func (h *H) RunCaseAction(c echo.Context) error {
 	}
 	name := c.FormValue("action")
 	if _, ok := models.ActionLabels[name]; !ok {
-		return h.caseFailure(c, id, &models.Error{Code: models.CodeInvalid, Field: "action", Message: "Choose an action."}, "state", views.NewForm())
+		return h.caseFailure(c, id, &models.Error{Code: models.CodeInvalid, Field: "action", Message: "Choose an action."}, keepState(forms.CaseStateForm{}))
 	}
 	if _, err := h.Store.RunCaseAction(ctx(c), mustActor(c), id, formVersion(c), name); err != nil {
-		return h.caseFailure(c, id, err, "state", views.NewForm())
+		return h.caseFailure(c, id, err, keepState(forms.CaseStateForm{}))
 	}
 	return h.redirect(c, fmt.Sprintf("/desk/cases/%d", id), "Action done.")
 }
@@ -328,7 +340,7 @@ func (h *H) ReopenCase(c echo.Context) error {
 		return err
 	}
 	if _, err := h.Store.ReopenCase(ctx(c), mustActor(c), id); err != nil {
-		return h.caseFailure(c, id, err, "comment", views.NewForm())
+		return h.caseFailure(c, id, err, keepComment(forms.CommentForm{}))
 	}
 	return h.redirect(c, fmt.Sprintf("/console/cases/%d", id), "Case reopened.")
 }

@@ -9,13 +9,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
 	"partnerconsole/models/store"
-	"partnerconsole/views"
 	"partnerconsole/views/customers"
 )
-
-var customerFields = []string{"name", "domain", "country", "contact_name", "contact_email", "contact_phone"}
 
 func customerFilter(c echo.Context) models.CustomerFilter {
 	f := models.CustomerFilter{
@@ -108,16 +106,19 @@ func (h *H) Customer(c echo.Context) error {
 
 // NewCustomer shows the empty add-customer form.
 func (h *H) NewCustomer(c echo.Context) error {
-	return Render(c, http.StatusOK, customers.Form(h.page(c, "Add a customer"), views.NewForm(), 0))
+	return Render(c, http.StatusOK, customers.Form(h.page(c, "Add a customer"), forms.CustomerForm{}, 0))
 }
 
 // CreateCustomer adds a customer; bad input re-renders with 422.
 func (h *H) CreateCustomer(c echo.Context) error {
-	f := formOf(c, customerFields...)
-	cust, err := h.Store.CreateCustomer(ctx(c), mustActor(c), customerInput(f))
-	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
-		return Render(c, http.StatusUnprocessableEntity, customers.Form(h.page(c, "Add a customer"), f, 0))
+	var f forms.CustomerForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	cust, err := h.Store.CreateCustomer(ctx(c), mustActor(c), f.Input())
+	if status, fe, ok := formFailure(err); ok {
+		f.SetErrors(fe)
+		return Render(c, status, customers.Form(h.page(c, "Add a customer"), f, 0))
 	}
 	if err != nil {
 		return err
@@ -135,10 +136,7 @@ func (h *H) EditCustomer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.NewForm()
-	f.Values = map[string]string{"name": cust.Name, "domain": cust.Domain, "country": cust.Country,
-		"contact_name": cust.ContactName, "contact_email": cust.ContactEmail, "contact_phone": cust.ContactPhone}
-	return Render(c, http.StatusOK, customers.Form(h.page(c, "Edit customer"), f, id))
+	return Render(c, http.StatusOK, customers.Form(h.page(c, "Edit customer"), forms.CustomerFormOf(cust.Customer), id))
 }
 
 // UpdateCustomer saves the edit form.
@@ -152,19 +150,17 @@ func (h *H) UpdateCustomer(c echo.Context) error {
 	if _, err := h.Store.GetCustomer(ctx(c), mustActor(c), id); err != nil {
 		return err
 	}
-	f := formOf(c, customerFields...)
-	_, err = h.Store.UpdateCustomer(ctx(c), mustActor(c), id, customerInput(f))
-	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
-		return Render(c, http.StatusUnprocessableEntity, customers.Form(h.page(c, "Edit customer"), f, id))
+	var f forms.CustomerForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	_, err = h.Store.UpdateCustomer(ctx(c), mustActor(c), id, f.Input())
+	if status, fe, ok := formFailure(err); ok {
+		f.SetErrors(fe)
+		return Render(c, status, customers.Form(h.page(c, "Edit customer"), f, id))
 	}
 	if err != nil {
 		return err
 	}
 	return h.redirect(c, fmt.Sprintf("/console/customers/%d", id), "Customer saved.")
-}
-
-func customerInput(f views.Form) models.CustomerInput {
-	return models.CustomerInput{Name: f.Get("name"), Domain: f.Get("domain"), Country: f.Get("country"),
-		ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone")}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
 	"partnerconsole/models/store"
 	"partnerconsole/views"
@@ -87,25 +88,22 @@ func (h *H) DeskConsole(c echo.Context) error {
 	return Render(c, http.StatusOK, desk.Console(h.page(c, con.Name), con, custs))
 }
 
-var consoleFields = []string{"name", "country", "default_currency", "tier", "distributor_name", "admin_name", "admin_email"}
-
 // NewConsole shows the onboarding form.
 func (h *H) NewConsole(c echo.Context) error {
-	f := views.NewForm()
-	f.Values["tier"] = string(models.TierDirect)
+	f := forms.ConsoleForm{Tier: string(models.TierDirect)}
 	return Render(c, http.StatusOK, desk.ConsoleForm(h.page(c, "Onboard a reseller"), f))
 }
 
 // CreateConsole onboards a reseller console and its first super admin.
 func (h *H) CreateConsole(c echo.Context) error {
-	f := formOf(c, consoleFields...)
-	in := models.ConsoleInput{Name: f.Get("name"), Country: f.Get("country"), DefaultCurrency: f.Get("default_currency"),
-		Tier: models.Tier(f.Get("tier")), DistributorName: f.Get("distributor_name"), AdminName: f.Get("admin_name"),
-		AdminEmail: f.Get("admin_email"), AdminPassword: c.FormValue("admin_password")}
-	con, _, err := h.Store.OnboardConsole(ctx(c), mustActor(c), in)
-	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
-		return Render(c, http.StatusUnprocessableEntity, desk.ConsoleForm(h.page(c, "Onboard a reseller"), f))
+	var f forms.ConsoleForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	con, _, err := h.Store.OnboardConsole(ctx(c), mustActor(c), f.Input())
+	if status, fe, ok := formFailure(err); ok {
+		f.SetErrors(fe)
+		return Render(c, status, desk.ConsoleForm(h.page(c, "Onboard a reseller"), f))
 	}
 	if err != nil {
 		return err

@@ -7,8 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
-	"partnerconsole/views"
 	"partnerconsole/views/meet"
 )
 
@@ -35,7 +35,7 @@ func meetBase(a models.Actor, customerID int64) (base, customerPage string) {
 	return p + "/meet", p
 }
 
-func (h *H) meetPage(c echo.Context, customerID int64, status int, f views.Form, refusal string) error {
+func (h *H) meetPage(c echo.Context, customerID int64, status int, f forms.MeetRequestForm, refusal string) error {
 	a := mustActor(c)
 	mv, err := h.Store.MeetStatus(ctx(c), a, customerID)
 	if err != nil {
@@ -59,16 +59,17 @@ func (h *H) Meet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.meetPage(c, id, http.StatusOK, views.NewForm(), "")
+	return h.meetPage(c, id, http.StatusOK, forms.MeetRequestForm{}, "")
 }
 
 // MyMeet is the customer's own view of its Meet migration.
 func (h *H) MyMeet(c echo.Context) error {
-	return h.meetPage(c, mustActor(c).OrgID, http.StatusOK, views.NewForm(), "")
+	return h.meetPage(c, mustActor(c).OrgID, http.StatusOK, forms.MeetRequestForm{}, "")
 }
 
-// meetStep runs one tracker action; refusals re-render the page.
-func (h *H) meetStep(c echo.Context, f views.Form, run func(id int64) error, done string) error {
+// meetStep runs one tracker action; refusals re-render the page with what
+// the user ticked.
+func (h *H) meetStep(c echo.Context, f forms.MeetRequestForm, run func(id int64) error, done string) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -82,7 +83,7 @@ func (h *H) meetStep(c echo.Context, f views.Form, run func(id int64) error, don
 		return h.meetPage(c, id, http.StatusUnprocessableEntity, f, windowMessage(c, err))
 	}
 	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
+		f.SetErrors(fe)
 		return h.meetPage(c, id, http.StatusUnprocessableEntity, f, "")
 	}
 	if models.ErrorCode(err) == models.CodeConflict {
@@ -93,7 +94,7 @@ func (h *H) meetStep(c echo.Context, f views.Form, run func(id int64) error, don
 
 // StartMeet starts the migration (step 1).
 func (h *H) StartMeet(c echo.Context) error {
-	return h.meetStep(c, views.NewForm(), func(id int64) error {
+	return h.meetStep(c, forms.MeetRequestForm{}, func(id int64) error {
 		_, err := h.Store.StartMeetMigration(ctx(c), mustActor(c), id)
 		return err
 	}, "Migration started.")
@@ -101,15 +102,18 @@ func (h *H) StartMeet(c echo.Context) error {
 
 // MeetRequest records step 2.
 func (h *H) MeetRequest(c echo.Context) error {
-	f := formOf(c, "others_informed", "distributor_informed")
+	var f forms.MeetRequestForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
 	return h.meetStep(c, f, func(id int64) error {
-		return h.Store.RecordCustomerRequest(ctx(c), mustActor(c), id, f.Checked("others_informed"), f.Checked("distributor_informed"))
+		return h.Store.RecordCustomerRequest(ctx(c), mustActor(c), id, bool(f.OthersInformed), bool(f.DistributorInformed))
 	}, "Step 2 recorded.")
 }
 
 // MeetCase files the support case of step 3, inside the 48–24 h window.
 func (h *H) MeetCase(c echo.Context) error {
-	return h.meetStep(c, views.NewForm(), func(id int64) error {
+	return h.meetStep(c, forms.MeetRequestForm{}, func(id int64) error {
 		_, err := h.Store.FileMeetCase(ctx(c), mustActor(c), id)
 		return err
 	}, "Support case filed. Support will convert the subscription to the online grace plan.")
@@ -117,14 +121,14 @@ func (h *H) MeetCase(c echo.Context) error {
 
 // MeetShareID shares the public reseller id with the customer (step 5).
 func (h *H) MeetShareID(c echo.Context) error {
-	return h.meetStep(c, views.NewForm(), func(id int64) error {
+	return h.meetStep(c, forms.MeetRequestForm{}, func(id int64) error {
 		return h.Store.ShareResellerID(ctx(c), mustActor(c), id)
 	}, "Public reseller id sent to the customer.")
 }
 
 // MeetConfirm confirms the subscription is visible (last step).
 func (h *H) MeetConfirm(c echo.Context) error {
-	return h.meetStep(c, views.NewForm(), func(id int64) error {
+	return h.meetStep(c, forms.MeetRequestForm{}, func(id int64) error {
 		return h.Store.ConfirmMeetMigration(ctx(c), mustActor(c), id)
 	}, "Migration complete.")
 }

@@ -10,14 +10,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
 	"partnerconsole/models/store"
-	"partnerconsole/views"
 	"partnerconsole/views/offers"
 )
-
-var offerFields = []string{"customer_id", "domain", "token", "product_id", "quantity", "plan", "unit_price",
-	"billing_account_id", "currency", "start_date", "expires_on", "message", "po_number", "migration_id"}
 
 func offersBase(a models.Actor) string { return a.Role.Portal() + "/offers" }
 
@@ -92,7 +89,7 @@ func (h *H) OffersCSV(c echo.Context) error {
 	return nil
 }
 
-func (h *H) offerDetail(c echo.Context, id int64, status int, form views.Form) error {
+func (h *H) offerDetail(c echo.Context, id int64, status int, form forms.OfferDecisionForm) error {
 	a := mustActor(c)
 	o, err := h.Store.GetOffer(ctx(c), a, id)
 	if err != nil {
@@ -118,10 +115,10 @@ func (h *H) Offer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.offerDetail(c, id, http.StatusOK, views.NewForm())
+	return h.offerDetail(c, id, http.StatusOK, forms.OfferDecisionForm{})
 }
 
-func (h *H) offerFormView(c echo.Context, f views.Form) (offers.FormView, error) {
+func (h *H) offerFormView(c echo.Context, f forms.OfferForm) (offers.FormView, error) {
 	a := mustActor(c)
 	v := offers.FormView{Form: f, Base: offersBase(a), Direct: a.OrgKind == models.OrgOperator}
 	var err error
@@ -136,19 +133,18 @@ func (h *H) offerFormView(c echo.Context, f views.Form) (offers.FormView, error)
 			return v, err
 		}
 	}
-	v.MigrationID, _ = strconv.ParseInt(f.Get("migration_id"), 10, 64)
 	v.ListPrice = h.listPriceText(c, f)
 	return v, nil
 }
 
-func (h *H) listPriceText(c echo.Context, f views.Form) string {
+func (h *H) listPriceText(c echo.Context, f forms.OfferForm) string {
 	a := mustActor(c)
-	pid, _ := strconv.ParseInt(f.Get("product_id"), 10, 64)
-	plan := models.Plan(f.Get("plan"))
-	cur := f.Get("currency")
+	pid := f.ProductID.Int64()
+	plan := models.Plan(f.Plan)
+	cur := f.Currency
 	if a.OrgKind == models.OrgConsole {
 		cur = ""
-		if bid, _ := strconv.ParseInt(f.Get("billing_account_id"), 10, 64); bid > 0 {
+		if bid := f.BillingAccountID.Int64(); bid > 0 {
 			if bs, err := h.Store.OfferBillingAccounts(ctx(c), a); err == nil {
 				for _, b := range bs {
 					if b.ID == bid {
@@ -171,28 +167,26 @@ func (h *H) listPriceText(c echo.Context, f views.Form) string {
 // NewOffer shows the offer form, prefilled from the query (a Meet
 // migration's step 7 passes customer, product, total quantity).
 func (h *H) NewOffer(c echo.Context) error {
-	f := views.NewForm()
-	for k, q := range map[string]string{"customer_id": "customer", "product_id": "product", "quantity": "quantity",
-		"plan": "plan", "migration_id": "migration"} {
-		f.Values[k] = strings.TrimSpace(c.QueryParam(q))
-	}
+	q := func(name string) string { return strings.TrimSpace(c.QueryParam(name)) }
+	f := forms.OfferForm{CustomerID: forms.ParseID(q("customer")), ProductID: forms.ParseID(q("product")),
+		Quantity: q("quantity"), Plan: q("plan"), MigrationID: forms.ParseID(q("migration"))}
 	a := mustActor(c)
 	if a.OrgKind == models.OrgConsole {
 		if bs, err := h.Store.OfferBillingAccounts(ctx(c), a); err == nil && len(bs) > 0 {
-			f.Values["billing_account_id"] = fmt.Sprint(bs[0].ID)
+			f.BillingAccountID = forms.ID(bs[0].ID)
 		}
 	}
-	if pid, _ := strconv.ParseInt(f.Get("product_id"), 10, 64); pid > 0 && f.Get("plan") != "" {
-		cur := f.Get("currency")
+	if pid := f.ProductID.Int64(); pid > 0 && f.Plan != "" {
+		cur := f.Currency
 		if a.OrgKind == models.OrgConsole {
 			cur = h.billingCurrency(c, f)
 		}
 		if cur == "" && a.OrgKind == models.OrgOperator {
 			cur = "USD"
-			f.Values["currency"] = cur
+			f.Currency = cur
 		}
-		if minor, ok, err := h.Store.ListPrice(ctx(c), pid, models.Plan(f.Get("plan")), cur); err == nil && ok {
-			f.Values["unit_price"] = listAmount(minor, cur)
+		if minor, ok, err := h.Store.ListPrice(ctx(c), pid, models.Plan(f.Plan), cur); err == nil && ok {
+			f.UnitPrice = listAmount(minor, cur)
 		}
 	}
 	v, err := h.offerFormView(c, f)
@@ -202,8 +196,8 @@ func (h *H) NewOffer(c echo.Context) error {
 	return Render(c, http.StatusOK, offers.Form(h.page(c, "Make an offer"), v))
 }
 
-func (h *H) billingCurrency(c echo.Context, f views.Form) string {
-	bid, _ := strconv.ParseInt(f.Get("billing_account_id"), 10, 64)
+func (h *H) billingCurrency(c echo.Context, f forms.OfferForm) string {
+	bid := f.BillingAccountID.Int64()
 	if bs, err := h.Store.OfferBillingAccounts(ctx(c), mustActor(c)); err == nil {
 		for _, b := range bs {
 			if b.ID == bid {
@@ -217,43 +211,33 @@ func (h *H) billingCurrency(c echo.Context, f views.Form) string {
 // OfferListPrice is the htmx fragment with the list price of the form's
 // product, plan and currency.
 func (h *H) OfferListPrice(c echo.Context) error {
-	f := views.NewForm()
-	for _, k := range []string{"product_id", "plan", "billing_account_id", "currency"} {
-		f.Values[k] = c.QueryParam(k)
-	}
+	f := forms.OfferForm{ProductID: forms.ParseID(c.QueryParam("product_id")), Plan: c.QueryParam("plan"),
+		BillingAccountID: forms.ParseID(c.QueryParam("billing_account_id")), Currency: c.QueryParam("currency")}
 	return Render(c, http.StatusOK, offers.ListPrice(h.listPriceText(c, f)))
 }
 
 // CreateOffer saves a draft or sends the offer; bad input re-renders with 422.
 func (h *H) CreateOffer(c echo.Context) error {
 	a := mustActor(c)
-	f := formOf(c, offerFields...)
-	in := models.OfferInput{Domain: f.Get("domain"), Token: f.Get("token"), Quantity: f.Get("quantity"), Plan: models.Plan(f.Get("plan")),
-		UnitPrice: f.Get("unit_price"), StartDate: f.Get("start_date"), ExpiresOn: f.Get("expires_on"), Message: f.Get("message"),
-		PONumber: f.Get("po_number")}
-	in.CustomerID, _ = strconv.ParseInt(f.Get("customer_id"), 10, 64)
-	in.ProductID, _ = strconv.ParseInt(f.Get("product_id"), 10, 64)
-	in.BillingAccountID, _ = strconv.ParseInt(f.Get("billing_account_id"), 10, 64)
-	in.MigrationID, _ = strconv.ParseInt(f.Get("migration_id"), 10, 64)
-	send := c.FormValue("send") == "1"
-	o, err := h.Store.CreateOffer(ctx(c), a, in, f.Get("currency"), send)
-	if fe, ok := models.AsValidation(err); ok || models.ErrorCode(err) == models.CodeTooMany || isWindow(err) {
-		switch {
-		case ok:
-			f.Errors = fe
-		case isWindow(err):
-			f.Errors = models.FieldErrors{"_form": windowMessage(c, err)}
-		default:
-			f.Errors = models.FieldErrors{"token": err.(*models.Error).Message}
-		}
-		f.Values["token"] = "" // never echo a secret back
+	var f forms.OfferForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	send := f.SendNow()
+	o, err := h.Store.CreateOffer(ctx(c), a, f.Input(), f.Currency, send)
+	status, fe, ok := formFailure(err)
+	switch {
+	case isWindow(err):
+		status, fe, ok = http.StatusUnprocessableEntity, models.FieldErrors{"_form": windowMessage(c, err)}, true
+	case status == http.StatusTooManyRequests:
+		fe = models.FieldErrors{"token": fe["_form"]} // too many token guesses
+	}
+	if ok {
+		f.SetErrors(fe)
+		f.Token = "" // never echo a secret back
 		v, verr := h.offerFormView(c, f)
 		if verr != nil {
 			return verr
-		}
-		status := http.StatusUnprocessableEntity
-		if models.ErrorCode(err) == models.CodeTooMany {
-			status = http.StatusTooManyRequests
 		}
 		return Render(c, status, offers.Form(h.page(c, "Make an offer"), v))
 	}
@@ -274,7 +258,7 @@ func (h *H) SendOffer(c echo.Context) error {
 		return err
 	}
 	if err := h.Store.SendOffer(ctx(c), mustActor(c), id); err != nil {
-		return h.offerActionError(c, id, err)
+		return h.offerActionError(c, id, forms.OfferDecisionForm{}, err)
 	}
 	return h.redirect(c, fmt.Sprintf("%s/%d", offersBase(mustActor(c)), id), "Offer sent to the customer.")
 }
@@ -286,24 +270,20 @@ func (h *H) WithdrawOffer(c echo.Context) error {
 		return err
 	}
 	if err := h.Store.WithdrawOffer(ctx(c), mustActor(c), id); err != nil {
-		return h.offerActionError(c, id, err)
+		return h.offerActionError(c, id, forms.OfferDecisionForm{}, err)
 	}
 	return h.redirect(c, fmt.Sprintf("%s/%d", offersBase(mustActor(c)), id), "Offer withdrawn.")
 }
 
 // offerActionError shows a lost race or bad input on the offer page itself.
-func (h *H) offerActionError(c echo.Context, id int64, err error) error {
-	f := views.NewForm()
-	f.Values["reason"] = strings.TrimSpace(c.FormValue("reason"))
-	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
-		return h.offerDetail(c, id, http.StatusUnprocessableEntity, f)
+// The customer's ticked box and typed reason are kept.
+func (h *H) offerActionError(c echo.Context, id int64, f forms.OfferDecisionForm, err error) error {
+	status, fe, ok := formFailure(err)
+	if !ok || status == http.StatusTooManyRequests {
+		return err
 	}
-	if models.ErrorCode(err) == models.CodeConflict {
-		f.Errors = models.FieldErrors{"_form": err.(*models.Error).Message}
-		return h.offerDetail(c, id, http.StatusConflict, f)
-	}
-	return err
+	f.SetErrors(fe)
+	return h.offerDetail(c, id, status, f)
 }
 
 // AcceptOffer is the customer's acceptance (R-OFF-3).
@@ -312,10 +292,13 @@ func (h *H) AcceptOffer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ticked := c.FormValue("terms") == "on" || c.FormValue("terms") == "true"
-	o, err := h.Store.AcceptOffer(ctx(c), mustActor(c), id, ticked)
+	var f forms.OfferDecisionForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	o, err := h.Store.AcceptOffer(ctx(c), mustActor(c), id, bool(f.Terms))
 	if err != nil {
-		return h.offerActionError(c, id, err)
+		return h.offerActionError(c, id, f, err)
 	}
 	return h.redirect(c, fmt.Sprintf("/admin/offers/%d", o.ID), "Offer accepted. The subscription is now online.")
 }
@@ -326,8 +309,12 @@ func (h *H) DeclineOffer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.DeclineOffer(ctx(c), mustActor(c), id, c.FormValue("reason")); err != nil {
-		return h.offerActionError(c, id, err)
+	var f forms.OfferDecisionForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	if err := h.Store.DeclineOffer(ctx(c), mustActor(c), id, f.Reason); err != nil {
+		return h.offerActionError(c, id, f, err)
 	}
 	return h.redirect(c, fmt.Sprintf("/admin/offers/%d", id), "Offer declined. The reseller has been told.")
 }

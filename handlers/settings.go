@@ -5,8 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"partnerconsole/models"
-	"partnerconsole/views"
+	"partnerconsole/handlers/forms"
 	"partnerconsole/views/settings"
 )
 
@@ -34,13 +33,11 @@ func (h *H) BillingAccounts(c echo.Context) error {
 	return Render(c, http.StatusOK, settings.BillingAccounts(h.page(c, "Billing accounts"), accounts))
 }
 
-var billingFields = []string{"name", "currency", "legal_entity"}
-
 // NewBillingAccount shows the form, in the console's default currency.
 func (h *H) NewBillingAccount(c echo.Context) error {
-	f := views.NewForm()
+	var f forms.BillingAccountForm
 	if con, err := h.Store.MyConsole(ctx(c), mustActor(c)); err == nil {
-		f.Values["currency"] = con.DefaultCurrency
+		f.Currency = con.DefaultCurrency
 	}
 	return Render(c, http.StatusOK, settings.BillingForm(h.page(c, "Add a billing account"), f, 0))
 }
@@ -58,9 +55,7 @@ func (h *H) EditBillingAccount(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.NewForm()
-	f.Values = map[string]string{"name": b.Name, "currency": b.Currency, "legal_entity": b.LegalEntity}
-	return Render(c, http.StatusOK, settings.BillingForm(h.page(c, "Edit billing account"), f, id))
+	return Render(c, http.StatusOK, settings.BillingForm(h.page(c, "Edit billing account"), forms.BillingAccountFormOf(b), id))
 }
 
 // UpdateBillingAccount saves a billing account.
@@ -77,15 +72,18 @@ func (h *H) UpdateBillingAccount(c echo.Context) error {
 }
 
 func (h *H) saveBilling(c echo.Context, id int64) error {
-	f := formOf(c, billingFields...)
+	var f forms.BillingAccountForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
 	title := "Add a billing account"
 	if id != 0 {
 		title = "Edit billing account"
 	}
-	_, err := h.Store.SaveBillingAccount(ctx(c), mustActor(c), id, models.BillingAccountInput{Name: f.Get("name"), Currency: f.Get("currency"), LegalEntity: f.Get("legal_entity")})
-	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
-		return Render(c, http.StatusUnprocessableEntity, settings.BillingForm(h.page(c, title), f, id))
+	_, err := h.Store.SaveBillingAccount(ctx(c), mustActor(c), id, f.Input())
+	if status, fe, ok := formFailure(err); ok {
+		f.SetErrors(fe)
+		return Render(c, status, settings.BillingForm(h.page(c, title), f, id))
 	}
 	if err != nil {
 		return err

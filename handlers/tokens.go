@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
 	"partnerconsole/views"
 	"partnerconsole/views/tokens"
@@ -25,23 +26,25 @@ func (h *H) tokensPage(c echo.Context, status int, v tokens.View) error {
 
 // Tokens lists the customer's transfer tokens (R-TOK-1).
 func (h *H) Tokens(c echo.Context) error {
-	f := views.NewForm()
-	f.Values["reseller_id"] = strings.TrimSpace(c.QueryParam("reseller_id"))
+	f := forms.TokenForm{ResellerID: strings.TrimSpace(c.QueryParam("reseller_id"))}
 	return h.tokensPage(c, http.StatusOK, tokens.View{Form: f})
 }
 
 // CreateToken makes a token and shows it once, on this response only.
 func (h *H) CreateToken(c echo.Context) error {
-	f := formOf(c, "reseller_id")
-	secret, t, err := h.Store.CreateTransferToken(ctx(c), mustActor(c), f.Get("reseller_id"))
-	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
-		return h.tokensPage(c, http.StatusUnprocessableEntity, tokens.View{Form: f})
+	var f forms.TokenForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	secret, t, err := h.Store.CreateTransferToken(ctx(c), mustActor(c), f.ResellerID)
+	if status, fe, ok := formFailure(err); ok {
+		f.SetErrors(fe)
+		return h.tokensPage(c, status, tokens.View{Form: f})
 	}
 	if err != nil {
 		return err
 	}
-	return h.tokensPage(c, http.StatusOK, tokens.View{Form: views.NewForm(), NewSecret: secret, NewFor: h.consoleLabel(c, t.ConsoleID)})
+	return h.tokensPage(c, http.StatusOK, tokens.View{NewSecret: secret, NewFor: h.consoleLabel(c, t.ConsoleID)})
 }
 
 func (h *H) consoleLabel(c echo.Context, consoleID int64) string {
@@ -78,7 +81,7 @@ func (h *H) RegenerateToken(c echo.Context) error {
 	if err != nil {
 		return h.tokenConflict(c, err)
 	}
-	return h.tokensPage(c, http.StatusOK, tokens.View{Form: views.NewForm(), NewSecret: secret, NewFor: h.consoleLabel(c, t.ConsoleID)})
+	return h.tokensPage(c, http.StatusOK, tokens.View{NewSecret: secret, NewFor: h.consoleLabel(c, t.ConsoleID)})
 }
 
 // tokenConflict turns a lost race on a token (already revoked, used or

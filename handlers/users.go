@@ -3,10 +3,10 @@ package handlers
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
 	"partnerconsole/views"
 	"partnerconsole/views/users"
@@ -30,25 +30,20 @@ func (h *H) Users(c echo.Context) error {
 
 // NewUser shows the add-user form.
 func (h *H) NewUser(c echo.Context) error {
-	f := views.NewForm()
-	f.Values["role"] = string(models.RoleSalesAgent)
+	f := forms.UserForm{Role: string(models.RoleSalesAgent)}
 	return Render(c, http.StatusOK, users.Form(h.page(c, "Add a user"), f, 0))
-}
-
-var userFields = []string{"name", "email", "role", "customers_add", "customers_migrate"}
-
-func userInput(c echo.Context, f views.Form) models.UserInput {
-	return models.UserInput{Name: f.Get("name"), Email: f.Get("email"), Password: c.FormValue("password"),
-		Role: models.Role(f.Get("role")), CanAddCustomers: f.Checked("customers_add"), CanMigrateCustomers: f.Checked("customers_migrate")}
 }
 
 // CreateUser adds a user with a role and permission flags.
 func (h *H) CreateUser(c echo.Context) error {
-	f := formOf(c, userFields...)
-	_, err := h.Store.CreateUser(ctx(c), mustActor(c), userInput(c, f))
-	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
-		return Render(c, http.StatusUnprocessableEntity, users.Form(h.page(c, "Add a user"), f, 0))
+	var f forms.UserForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	_, err := h.Store.CreateUser(ctx(c), mustActor(c), f.Input())
+	if status, fe, ok := formFailure(err); ok {
+		f.SetErrors(fe)
+		return Render(c, status, users.Form(h.page(c, "Add a user"), f, 0))
 	}
 	if err != nil {
 		return err
@@ -66,10 +61,7 @@ func (h *H) EditUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.NewForm()
-	f.Values = map[string]string{"name": u.Name, "email": u.Email, "role": string(u.Role),
-		"customers_add": strconv.FormatBool(u.CanAddCustomers), "customers_migrate": strconv.FormatBool(u.CanMigrateCustomers)}
-	return Render(c, http.StatusOK, users.Edit(h.page(c, "Edit user"), f, u))
+	return Render(c, http.StatusOK, users.Edit(h.page(c, "Edit user"), forms.UserFormOf(u), u))
 }
 
 // UpdateUser saves a user's name, role and flags.
@@ -79,17 +71,20 @@ func (h *H) UpdateUser(c echo.Context) error {
 		return err
 	}
 	a := mustActor(c)
-	f := formOf(c, userFields...)
-	u, err := h.Store.UpdateUser(ctx(c), a, id, userInput(c, f))
-	if fe, ok := models.AsValidation(err); ok {
-		f.Errors = fe
+	var f forms.UserForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	u, err := h.Store.UpdateUser(ctx(c), a, id, f.Input())
+	if status, fe, ok := formFailure(err); ok {
+		f.SetErrors(fe)
 		if u.ID == 0 {
 			if u, err = h.Store.GetUser(ctx(c), a, id); err != nil {
 				return err
 			}
 		}
-		f.Values["email"] = u.Email
-		return Render(c, http.StatusUnprocessableEntity, users.Edit(h.page(c, "Edit user"), f, u))
+		f.Email = u.Email
+		return Render(c, status, users.Edit(h.page(c, "Edit user"), f, u))
 	}
 	if err != nil {
 		return err

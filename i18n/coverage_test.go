@@ -6,8 +6,9 @@ package i18n
 // What counts as a message id:
 //   - a string literal given to a translating call: p.Tr("…"), tr.T("…"), and
 //     the component helpers that call p.Tr on their arguments
-//     (components.Input label and hint, Select label and blank, TextArea label,
-//     Checkbox label and hint, Empty title and detail);
+//     (Select's blank choice, Empty title and detail);
+//   - the Label and Hint of a components.Field literal, which the form
+//     field components (Input, TextArea, Select, Checkbox) translate;
 //   - any function that passes one of its own parameters to such a call is a
 //     translating call too, found automatically: h.page(c, "Title"),
 //     PageFor(c, "Title"), h.redirect(c, url, "Flash."), the navigation's
@@ -49,13 +50,10 @@ import (
 // of any type, "<dir>.Name" for a function or templ component of the package
 // in that directory (relative to the module root).
 var seedSinks = map[string][]int{
-	"method.Tr":                 {0},
-	"method.T":                  {0},
-	"views/components.Input":    {3, 5},
-	"views/components.Select":   {3, 5},
-	"views/components.TextArea": {3},
-	"views/components.Checkbox": {3, 4},
-	"views/components.Empty":    {1, 2},
+	"method.Tr":               {0},
+	"method.T":                {0},
+	"views/components.Select": {3},
+	"views/components.Empty":  {1, 2},
 }
 
 // sourceFile is one scanned file.
@@ -836,7 +834,7 @@ func (s *scan) visit(f *sourceFile, collect bool) {
 				s.call(f, n, stack, collect, f.fset.Position(n.Pos()).Line)
 			case *ast.CompositeLit:
 				if collect {
-					s.composite(f, n, stack)
+					s.composite(f, n, stack, 0)
 				}
 			}
 			return true
@@ -895,7 +893,7 @@ func (s *scan) visitTempl(f *sourceFile, c templComponent, collect bool) {
 				s.call(f, n, stack, collect, line)
 			case *ast.CompositeLit:
 				if collect {
-					s.composite(f, n, stack)
+					s.composite(f, n, stack, base+strings.Count(body[start:start+int(n.Pos())-1], "\n"))
 				}
 			}
 			return true
@@ -1047,10 +1045,26 @@ func isFieldErrorsType(e ast.Expr) bool {
 	return false
 }
 
-// composite handles models.Error{Message: "…"}, FieldErrors{"f": "…"} and
+// composite handles models.Error{Message: "…"}, FieldErrors{"f": "…"},
 // the Title and Body of notices (store.Notice, models.Notification), which
-// in-app notices and emails translate.
-func (s *scan) composite(f *sourceFile, cl *ast.CompositeLit, stack []scope) {
+// in-app notices and emails translate, and the Label and Hint of a form
+// field (components.Field). line is the literal's line in a templ body, 0
+// in Go code.
+func (s *scan) composite(f *sourceFile, cl *ast.CompositeLit, stack []scope, line int) {
+	if isComponentField(f, cl.Type) {
+		for _, el := range cl.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				if k, ok := kv.Key.(*ast.Ident); ok && (k.Name == "Label" || k.Name == "Hint") {
+					at := line
+					if at == 0 {
+						at = f.fset.Position(kv.Pos()).Line
+					}
+					s.arg(f, kv.Value, stack, true, use{f.rel, at})
+				}
+			}
+		}
+		return
+	}
 	name := ""
 	switch t := cl.Type.(type) {
 	case *ast.Ident:
@@ -1097,6 +1111,19 @@ func (s *scan) composite(f *sourceFile, cl *ast.CompositeLit, stack []scope) {
 			}
 		}
 	}
+}
+
+// isComponentField recognises the type components.Field (Field inside
+// views/components).
+func isComponentField(f *sourceFile, t ast.Expr) bool {
+	switch t := t.(type) {
+	case *ast.Ident:
+		return f.dir == "views/components" && t.Name == "Field"
+	case *ast.SelectorExpr:
+		x, ok := t.X.(*ast.Ident)
+		return ok && t.Sel.Name == "Field" && f.imports[x.Name] == "views/components"
+	}
+	return false
 }
 
 func stringLit(e ast.Expr) (string, bool) {

@@ -40,21 +40,3 @@ func (p Page) Portal() string {
 	}
 	return p.Actor.Role.Portal()
 }
-
-// Form carries a form's values and its field messages between renders.
-type Form struct {
-	Values map[string]string
-	Errors models.FieldErrors
-}
-
-// NewForm makes an empty form.
-func NewForm() Form { return Form{Values: map[string]string{}, Errors: models.FieldErrors{}} }
-
-// Get returns a field's value.
-func (f Form) Get(k string) string { return f.Values[k] }
-
-// Err returns a field's message.
-func (f Form) Err(k string) string { return f.Errors[k] }
-
-// Checked tells whether a checkbox field was ticked.
-func (f Form) Checked(k string) bool { return f.Values[k] == "on" || f.Values[k] == "true" }
