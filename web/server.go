@@ -61,6 +61,7 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 	dur := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "http_request_duration_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"method", "route"})
 	reg.MustRegister(reqs, dur)
 
+	isUpload := uploadMatcher()
 	hsts := 0
 	if cfg.Production {
 		hsts = 63072000

@@ -16,12 +16,14 @@ import (
 // uploadBodyLimit bounds a case message: five files of 10 MB and the form.
 const uploadBodyLimit = "52M"
 
-var uploadPath = regexp.MustCompile(`^/(console/cases|console/cases/[0-9]+/comments|desk/cases/[0-9]+/comments)$`)
-
-// isUpload tells whether a request posts a case message with attachments.
-func isUpload(c echo.Context) bool {
-	r := c.Request()
-	return r.Method == http.MethodPost && uploadPath.MatchString(r.URL.Path)
+// uploadMatcher returns the test of whether a request posts a case message
+// with attachments.
+func uploadMatcher() func(echo.Context) bool {
+	path := regexp.MustCompile(`^/(console/cases|console/cases/[0-9]+/comments|desk/cases/[0-9]+/comments)$`)
+	return func(c echo.Context) bool {
+		r := c.Request()
+		return r.Method == http.MethodPost && path.MatchString(r.URL.Path)
+	}
 }
 
 // unreadNotices counts the signed-in user's unread notices for the bell of
