@@ -240,3 +240,68 @@ func TestReadyReportsTheOldestAvailableJob(t *testing.T) {
 		t.Fatalf("stalled queue: %q %v\n%v", report, err, rows)
 	}
 }
+
+// slowSender takes a while per email, as a slow SMTP server does.
+type slowSender struct {
+	each time.Duration
+	sent sync.Map // subject → times sent
+}
+
+func (s *slowSender) Send(ctx context.Context, m hmail.Message) error {
+	select {
+	case <-time.After(s.each):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	n, _ := s.sent.LoadOrStore(m.Subject, new(atomic.Int32))
+	n.(*atomic.Int32).Add(1)
+	return nil
+}
+
+// A backlog that takes longer than one job's time to send is sent over
+// several rounds, none cut off by its timeout, each email once.
+func TestOutboxRoundEndsBeforeItsTimeout(t *testing.T) {
+	t.Parallel()
+	f := storetest.Seed(t)
+	const backlog = 15
+	for i := range backlog {
+		queueMail(t, f, models.OutboxMessage{Kind: models.NoticeRenewal, Title: fmt.Sprintf("Backlog %d", i)})
+	}
+	pool, err := pgxpool.New(context.Background(), f.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender := &slowSender{each: 150 * time.Millisecond}
+	r, err := jobs.New(jobs.Config{Store: f.Store, Pool: pool, I18n: i18n.MustLoad(), Log: quiet, Mail: sender,
+		OutboxInterval: 100 * time.Millisecond, Periodic: []jobs.Periodic{}, JobTimeout: time.Second, RescueStuckJobsAfter: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failures, cancel := r.Client().Subscribe(river.EventKindJobFailed)
+	defer cancel()
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = r.Stop(ctx)
+		pool.Close()
+	})
+	waitFor(t, "the backlog sent", func() bool {
+		var n int64
+		f.Gorm.Table("outbox").Where("status = 'sent'").Count(&n)
+		return n == backlog
+	})
+	select {
+	case ev := <-failures:
+		t.Fatalf("a sender round failed: %+v", ev.Job.Errors)
+	default:
+	}
+	for i := range backlog {
+		n, ok := sender.sent.Load(fmt.Sprintf("Backlog %d", i))
+		if !ok || n.(*atomic.Int32).Load() != 1 {
+			t.Errorf("Backlog %d sent %v times", i, n)
+		}
+	}
+}

@@ -64,8 +64,28 @@ type outboxWorker struct {
 	log     *slog.Logger
 }
 
+// outboxRound is the most emails one round of the sender sends.
+const outboxRound = 200
+
+// Work sends the due emails one by one, and starts none in the second half
+// of the job's time: the round ends by itself before its timeout could
+// cancel a send midway (an email out, its row not yet marked, sent again
+// later). The next round, seconds later, goes on.
 func (w *outboxWorker) Work(ctx context.Context, _ *river.Job[OutboxArgs]) error {
-	sent, failed, err := w.st.SendOutbox(ctx, 200, w.deliver)
+	deadline, hasDeadline := ctx.Deadline()
+	var stopAt time.Time
+	if hasDeadline {
+		stopAt = time.Now().Add(time.Until(deadline) / 2)
+	}
+	var sent, failed int
+	var err error
+	for sent+failed < outboxRound && (!hasDeadline || time.Now().Before(stopAt)) {
+		s, f, e := w.st.SendOutbox(ctx, 1, w.deliver)
+		sent, failed, err = sent+s, failed+f, e
+		if err != nil || s == 0 {
+			break // an error, nothing due, or a failed send (the server is probably down)
+		}
+	}
 	if sent > 0 || failed > 0 {
 		w.log.Info("outbox round", "sent", sent, "failed", failed)
 	}
