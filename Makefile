@@ -22,9 +22,13 @@ vendor:
 	npm install --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js static/js/htmx.min.js
 
+# staticcheck is pinned here and in .ci/run; bump both together.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 check:
 	$(GO) vet ./...
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"
+	$(GO) run $(STATICCHECK) ./...
 
 bench:
 	$(GO) run ./cmd/bench

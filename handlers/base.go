@@ -27,7 +27,6 @@ const (
 	KeyFlash      = "pc.flash"
 	KeyToken      = "pc.token"
 	KeyOrgName    = "pc.orgname"
-	KeyRequestID  = "pc.reqid"
 	KeyUnread     = "pc.unread" // unread notices, for the bell
 )
 
@@ -47,8 +46,6 @@ type Deps struct {
 	I18n     *i18n.Bundle
 	Log      *slog.Logger
 	Sessions Sessions
-	// Secure marks production mode (Secure cookies, HSTS).
-	Secure bool
 	// BaseURL is the console's public address, for links in emails.
 	BaseURL string
 }

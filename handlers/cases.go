@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -55,18 +54,14 @@ func casesBase(a models.Actor) string { return a.Role.Portal() + "/cases" }
 func (h *H) Cases(c echo.Context) error {
 	a := mustActor(c)
 	f := caseFilter(c)
-	cursor := c.QueryParam("after")
-	page, err := h.Store.ListCases(ctx(c), a, f, cursor)
+	page, l, err := pagedList(c, casesBase(a), func(cursor string) (models.Page[store.CaseRow], error) {
+		return h.Store.ListCases(ctx(c), a, f, cursor)
+	})
 	if err != nil {
 		return err
 	}
-	base := casesBase(a)
-	q := c.QueryParams()
-	v := cases.ListView{Filter: f, Page: page, Base: base, OnFirst: cursor == "",
-		CSVURL: withQuery(base+".csv", q, "after", ""), FirstURL: withQuery(base, q, "after", ""), Now: h.Store.Now()}
-	if page.Next != "" {
-		v.NextURL = withQuery(base, q, "after", page.Next)
-	}
+	v := cases.ListView{Filter: f, Page: page, Base: l.Base, OnFirst: l.OnFirst, CSVURL: l.CSVURL, FirstURL: l.FirstURL, NextURL: l.NextURL,
+		Now: h.Store.Now()}
 	if a.OrgKind == models.OrgConsole {
 		v.Customers, _ = h.Store.CaseCustomers(ctx(c), a)
 	}
@@ -82,21 +77,14 @@ func (h *H) CasesCSV(c echo.Context) error {
 	a := mustActor(c)
 	f := caseFilter(c)
 	tr := Translator(c)
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="cases-%s.csv"`, h.Store.Now().Format("20060102")))
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"id", "title", "type", "state", "impact", "console", "customer", "filed_by", "assignee", "created_at", "updated_at"})
-	err := h.Store.ExportCases(ctx(c), a, f, func(r store.CaseRow) error {
-		return w.Write([]string{strconv.FormatInt(r.ID, 10), csvSafe(r.Title), tr.T(r.Type.Label()), tr.T(r.State.Label()), tr.T(r.Impact.Label()),
-			csvSafe(r.ConsoleName), csvSafe(r.CustomerName), csvSafe(r.FiledByName), csvSafe(r.AssigneeName),
-			r.CreatedAt.UTC().Format(time.RFC3339), r.UpdatedAt.UTC().Format(time.RFC3339)})
+	header := []string{"id", "title", "type", "state", "impact", "console", "customer", "filed_by", "assignee", "created_at", "updated_at"}
+	return h.exportCSV(c, "cases", header, func(write func(...string) error) error {
+		return h.Store.ExportCases(ctx(c), a, f, func(r store.CaseRow) error {
+			return write(strconv.FormatInt(r.ID, 10), csvSafe(r.Title), tr.T(r.Type.Label()), tr.T(r.State.Label()), tr.T(r.Impact.Label()),
+				csvSafe(r.ConsoleName), csvSafe(r.CustomerName), csvSafe(r.FiledByName), csvSafe(r.AssigneeName),
+				r.CreatedAt.UTC().Format(time.RFC3339), r.UpdatedAt.UTC().Format(time.RFC3339))
+		})
 	})
-	w.Flush()
-	if err != nil {
-		h.Log.Error("export cases", "error", err)
-	}
-	return nil
 }
 
 func (h *H) caseFormView(c echo.Context, f forms.CaseForm) cases.FormView {

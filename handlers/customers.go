@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strings"
@@ -38,18 +37,13 @@ func customerFilter(c echo.Context) models.CustomerFilter {
 func (h *H) Customers(c echo.Context) error {
 	a := mustActor(c)
 	f := customerFilter(c)
-	cursor := c.QueryParam("after")
-	page, err := h.Store.ListCustomers(ctx(c), a, f, cursor)
+	page, l, err := pagedList(c, a.Role.Portal()+"/customers", func(cursor string) (models.Page[store.CustomerRow], error) {
+		return h.Store.ListCustomers(ctx(c), a, f, cursor)
+	})
 	if err != nil {
 		return err
 	}
-	base := a.Role.Portal() + "/customers"
-	q := c.QueryParams()
-	v := customers.ListView{Filter: f, Page: page, Base: base, OnFirst: cursor == "",
-		CSVURL: withQuery(base+".csv", q, "after", ""), FirstURL: withQuery(base, q, "after", "")}
-	if page.Next != "" {
-		v.NextURL = withQuery(base, q, "after", page.Next)
-	}
+	v := customers.ListView{Filter: f, Page: page, Base: l.Base, OnFirst: l.OnFirst, CSVURL: l.CSVURL, FirstURL: l.FirstURL, NextURL: l.NextURL}
 	return Render(c, http.StatusOK, customers.List(h.page(c, "Customers"), v))
 }
 
@@ -57,28 +51,13 @@ func (h *H) Customers(c echo.Context) error {
 func (h *H) CustomersCSV(c echo.Context) error {
 	a := mustActor(c)
 	f := customerFilter(c)
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="customers-%s.csv"`, time.Now().UTC().Format("20060102")))
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"id", "name", "domain", "tenant_id", "country", "channel", "console", "contact_name", "contact_email", "contact_phone", "created_at"})
-	err := h.Store.ExportCustomers(ctx(c), a, f, func(r store.CustomerRow) error {
-		return w.Write([]string{fmt.Sprint(r.ID), csvSafe(r.Name), r.Domain, r.TenantID.String(), r.Country, string(r.Channel),
-			csvSafe(r.ConsoleName), csvSafe(r.ContactName), csvSafe(r.ContactEmail), csvSafe(r.ContactPhone), r.CreatedAt.UTC().Format(time.RFC3339)})
+	header := []string{"id", "name", "domain", "tenant_id", "country", "channel", "console", "contact_name", "contact_email", "contact_phone", "created_at"}
+	return h.exportCSV(c, "customers", header, func(write func(...string) error) error {
+		return h.Store.ExportCustomers(ctx(c), a, f, func(r store.CustomerRow) error {
+			return write(fmt.Sprint(r.ID), csvSafe(r.Name), r.Domain, r.TenantID.String(), r.Country, string(r.Channel),
+				csvSafe(r.ConsoleName), csvSafe(r.ContactName), csvSafe(r.ContactEmail), csvSafe(r.ContactPhone), r.CreatedAt.UTC().Format(time.RFC3339))
+		})
 	})
-	w.Flush()
-	if err != nil {
-		h.Log.Error("export customers", "error", err)
-	}
-	return nil
-}
-
-// csvSafe defuses spreadsheet formulas in user-typed cells.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // Customer shows one customer: profile, subscriptions and audit trail.

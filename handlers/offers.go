@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -39,8 +38,9 @@ func offerFilter(c echo.Context) models.OfferFilter {
 func (h *H) Offers(c echo.Context) error {
 	a := mustActor(c)
 	f := offerFilter(c)
-	cursor := c.QueryParam("after")
-	page, err := h.Store.ListOffers(ctx(c), a, f, cursor)
+	page, l, err := pagedList(c, offersBase(a), func(cursor string) (models.Page[store.OfferRow], error) {
+		return h.Store.ListOffers(ctx(c), a, f, cursor)
+	})
 	if err != nil {
 		return err
 	}
@@ -48,18 +48,12 @@ func (h *H) Offers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := offersBase(a)
-	q := c.QueryParams()
-	v := offers.ListView{Filter: f, Page: page, Base: base, OnFirst: cursor == "", Products: products,
-		CSVURL: withQuery(base+".csv", q, "after", ""), FirstURL: withQuery(base, q, "after", ""),
-		CanCreate: a.Can(models.PermOffers) || a.Can(models.PermDirectOffers)}
+	v := offers.ListView{Filter: f, Page: page, Base: l.Base, OnFirst: l.OnFirst, CSVURL: l.CSVURL, FirstURL: l.FirstURL, NextURL: l.NextURL,
+		Products: products, CanCreate: a.Can(models.PermOffers) || a.Can(models.PermDirectOffers)}
 	if a.OrgKind != models.OrgCustomer {
 		if v.Customers, err = h.Store.OfferCustomers(ctx(c), a); err != nil {
 			return err
 		}
-	}
-	if page.Next != "" {
-		v.NextURL = withQuery(base, q, "after", page.Next)
 	}
 	return Render(c, http.StatusOK, offers.List(h.page(c, "Offers"), v))
 }
@@ -71,22 +65,15 @@ func (h *H) OffersCSV(c echo.Context) error {
 	if err := h.Store.CanListOffers(a); err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="offers-%s.csv"`, h.Store.Now().Format("20060102")))
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"id", "state", "customer", "domain", "from", "sku", "product", "quantity", "plan", "unit_price_minor", "currency",
-		"total_minor", "start_date", "expires_on", "po_number", "created_at"})
-	err := h.Store.ExportOffers(ctx(c), a, f, func(o store.OfferRow) error {
-		return w.Write([]string{fmt.Sprint(o.ID), string(o.State), csvSafe(o.CustomerName), o.CustomerDomain, csvSafe(o.ConsoleName), o.ProductSKU,
-			o.ProductName, fmt.Sprint(o.Quantity), string(o.Plan), fmt.Sprint(o.UnitPriceMinor), o.Currency, fmt.Sprint(o.Total()),
-			o.StartDate.Format("2006-01-02"), o.ExpiresOn.Format("2006-01-02"), csvSafe(o.PONumber), o.CreatedAt.UTC().Format(time.RFC3339)})
+	header := []string{"id", "state", "customer", "domain", "from", "sku", "product", "quantity", "plan", "unit_price_minor", "currency",
+		"total_minor", "start_date", "expires_on", "po_number", "created_at"}
+	return h.exportCSV(c, "offers", header, func(write func(...string) error) error {
+		return h.Store.ExportOffers(ctx(c), a, f, func(o store.OfferRow) error {
+			return write(fmt.Sprint(o.ID), string(o.State), csvSafe(o.CustomerName), o.CustomerDomain, csvSafe(o.ConsoleName), o.ProductSKU,
+				o.ProductName, fmt.Sprint(o.Quantity), string(o.Plan), fmt.Sprint(o.UnitPriceMinor), o.Currency, fmt.Sprint(o.Total()),
+				o.StartDate.Format("2006-01-02"), o.ExpiresOn.Format("2006-01-02"), csvSafe(o.PONumber), o.CreatedAt.UTC().Format(time.RFC3339))
+		})
 	})
-	w.Flush()
-	if err != nil {
-		h.Log.Error("export offers", "error", err)
-	}
-	return nil
 }
 
 func (h *H) offerDetail(c echo.Context, id int64, status int, form forms.OfferDecisionForm) error {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -116,5 +115,5 @@ func (h *H) setDisabled(c echo.Context, disabled bool) error {
 		msg = "{{.Name}} is disabled and signed out everywhere."
 	}
 	h.Sessions.Flash(c, views.Flash{Kind: "success", Text: Translator(c).T(msg, "Name", u.Name)})
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/console/users"))
+	return c.Redirect(http.StatusSeeOther, "/console/users")
 }

@@ -21,14 +21,16 @@ func TestSignInLandsInPortal(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t)
 	for key, portal := range map[string]string{"A:super_admin": "/console", "custA:customer_admin": "/admin", "desk:support_engineer": "/desk"} {
-		c := s.Client(t)
-		r := c.SignIn(s.Email(key), storetest.Password)
-		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != portal {
-			t.Fatalf("%s: status %d location %q", key, r.Status, r.Header.Get("Location"))
-		}
-		if got := c.Get(portal); got.Status != http.StatusOK {
-			t.Fatalf("%s: portal status %d", key, got.Status)
-		}
+		t.Run(key, func(t *testing.T) {
+			c := s.Client(t)
+			r := c.SignIn(s.Email(key), storetest.Password)
+			if r.Status != http.StatusSeeOther || r.Header.Get("Location") != portal {
+				t.Fatalf("%s: status %d location %q", key, r.Status, r.Header.Get("Location"))
+			}
+			if got := c.Get(portal); got.Status != http.StatusOK {
+				t.Fatalf("%s: portal status %d", key, got.Status)
+			}
+		})
 	}
 }
 
@@ -41,12 +43,14 @@ func TestSignInNextStaysInPortalAndOnSite(t *testing.T) {
 		"//evil.example/x":     "/console",
 		"https://evil.example": "/console",
 	} {
-		c := s.Client(t)
-		c.Get("/sign-in")
-		r := c.Post("/sign-in", url.Values{"email": {s.Email("A:super_admin")}, "password": {storetest.Password}, "next": {next}})
-		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != want {
-			t.Errorf("next %q: status %d location %q, want %q", next, r.Status, r.Header.Get("Location"), want)
-		}
+		t.Run(next, func(t *testing.T) {
+			c := s.Client(t)
+			c.Get("/sign-in")
+			r := c.Post("/sign-in", url.Values{"email": {s.Email("A:super_admin")}, "password": {storetest.Password}, "next": {next}})
+			if r.Status != http.StatusSeeOther || r.Header.Get("Location") != want {
+				t.Errorf("next %q: status %d location %q, want %q", next, r.Status, r.Header.Get("Location"), want)
+			}
+		})
 	}
 }
 
@@ -327,11 +331,13 @@ func TestThrottlePerAddressIgnoresForgedForwardedFor(t *testing.T) {
 	}
 	// A fresh forged X-Forwarded-For (or X-Real-IP) buys no fresh budget.
 	for _, h := range []string{"X-Forwarded-For", "X-Real-IP"} {
-		f := s.Client(t)
-		f.Header.Set(h, "203.0.113.77")
-		if r := f.SignIn(s.Email("B:super_admin"), storetest.Password); r.Status != http.StatusTooManyRequests {
-			t.Fatalf("forged %s: status %d, want 429", h, r.Status)
-		}
+		t.Run(h, func(t *testing.T) {
+			f := s.Client(t)
+			f.Header.Set(h, "203.0.113.77")
+			if r := f.SignIn(s.Email("B:super_admin"), storetest.Password); r.Status != http.StatusTooManyRequests {
+				t.Fatalf("forged %s: status %d, want 429", h, r.Status)
+			}
+		})
 	}
 }
 

@@ -31,57 +31,59 @@ func TestCSRFOnEveryPost(t *testing.T) {
 		if r.Method != http.MethodPost {
 			continue
 		}
-		posts++
-		key := ""
-		if !r.public() {
-			key = firstAllowed(m, r)
-		}
-		if !r.public() && key == "" {
-			t.Errorf("POST %s: no fixture user may use it", r.Path)
-			continue
-		}
-		c := clientFor(key)
-		tenant, _ := tenantOf(key)
-		path := r.path(t, m, tenant)
-		form := url.Values{}
-		for k, v := range r.Form {
-			form[k] = v
-		}
-
-		before := dbFingerprint(t, m.Gorm)
-		for name, send := range map[string]func() webtest.Response{
-			"no token": func() webtest.Response { return c.PostRaw(path, form) },
-			"wrong token": func() webtest.Response {
-				f := cloneForm(form)
-				f.Set("_csrf", "not-the-token")
-				return c.PostRaw(path, f)
-			},
-			"cross-site with the token": func() webtest.Response {
-				f := cloneForm(form)
-				f.Set("_csrf", c.CSRF)
-				x := m.Client(t)
-				*x = *c
-				x.Header = http.Header{"Sec-Fetch-Site": {"cross-site"}}
-				return x.PostRaw(path, f)
-			},
-		} {
-			res := send()
-			if res.Status != http.StatusForbidden && res.Status != http.StatusBadRequest {
-				t.Errorf("POST %s as %q, %s: status %d, want 403 or 400", r.Path, key, name, res.Status)
+		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
+			posts++
+			key := ""
+			if !r.public() {
+				key = firstAllowed(m, r)
 			}
-			if !res.TestID("error-page") {
-				t.Errorf("POST %s as %q, %s: not the error page", r.Path, key, name)
+			if !r.public() && key == "" {
+				t.Errorf("POST %s: no fixture user may use it", r.Path)
+				return
 			}
-		}
-		if changed := changedTables(before, dbFingerprint(t, m.Gorm)); len(changed) > 0 {
-			t.Errorf("POST %s without a valid token changed %v", r.Path, changed)
-		}
+			c := clientFor(key)
+			tenant, _ := tenantOf(key)
+			path := r.path(t, m, tenant)
+			form := url.Values{}
+			for k, v := range r.Form {
+				form[k] = v
+			}
 
-		// With the token (the form field, as forms send it) it goes through.
-		res := c.Post(path, cloneForm(form))
-		if res.Status == http.StatusForbidden || res.Status == http.StatusBadRequest || res.Status >= 500 {
-			t.Errorf("POST %s as %q with the token: status %d", r.Path, key, res.Status)
-		}
+			before := dbFingerprint(t, m.Gorm)
+			for name, send := range map[string]func() webtest.Response{
+				"no token": func() webtest.Response { return c.PostRaw(path, form) },
+				"wrong token": func() webtest.Response {
+					f := cloneForm(form)
+					f.Set("_csrf", "not-the-token")
+					return c.PostRaw(path, f)
+				},
+				"cross-site with the token": func() webtest.Response {
+					f := cloneForm(form)
+					f.Set("_csrf", c.CSRF)
+					x := m.Client(t)
+					*x = *c
+					x.Header = http.Header{"Sec-Fetch-Site": {"cross-site"}}
+					return x.PostRaw(path, f)
+				},
+			} {
+				res := send()
+				if res.Status != http.StatusForbidden && res.Status != http.StatusBadRequest {
+					t.Errorf("POST %s as %q, %s: status %d, want 403 or 400", r.Path, key, name, res.Status)
+				}
+				if !res.TestID("error-page") {
+					t.Errorf("POST %s as %q, %s: not the error page", r.Path, key, name)
+				}
+			}
+			if changed := changedTables(before, dbFingerprint(t, m.Gorm)); len(changed) > 0 {
+				t.Errorf("POST %s without a valid token changed %v", r.Path, changed)
+			}
+
+			// With the token (the form field, as forms send it) it goes through.
+			res := c.Post(path, cloneForm(form))
+			if res.Status == http.StatusForbidden || res.Status == http.StatusBadRequest || res.Status >= 500 {
+				t.Errorf("POST %s as %q with the token: status %d", r.Path, key, res.Status)
+			}
+		})
 	}
 	if posts == 0 {
 		t.Fatal("no POST route found")
@@ -149,35 +151,37 @@ func TestNoStateChangeOnGet(t *testing.T) {
 		if r.Method != http.MethodGet {
 			continue
 		}
-		gets++
-		c, key := anon, ""
-		if !r.public() {
-			key = firstAllowed(m, r)
-			c = clients[key]
-		}
-		tenant, _ := tenantOf(key)
-		before := dbFingerprint(t, m.Gorm)
-		audits := countRows(t, m.Gorm, "audit_events")
-		res := c.Get(r.path(t, m, tenant))
-		if res.Status >= 400 {
-			t.Errorf("GET %s as %q: status %d", r.Path, key, res.Status)
-		}
-		changed := changedTables(before, dbFingerprint(t, m.Gorm))
-		if strings.HasSuffix(r.Path, ".csv") && len(changed) == 1 && changed[0] == "audit_events" {
-			// A data export is itself audited: one audit row, nothing else.
-			var actions []string
-			m.Gorm.Raw("SELECT action FROM audit_events WHERE id > (SELECT max(id) FROM audit_events) - ? ORDER BY id",
-				countRows(t, m.Gorm, "audit_events")-audits).Scan(&actions)
-			for _, a := range actions {
-				if !strings.HasSuffix(a, ".exported") {
-					t.Errorf("GET %s as %q wrote audit action %q", r.Path, key, a)
-				}
+		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
+			gets++
+			c, key := anon, ""
+			if !r.public() {
+				key = firstAllowed(m, r)
+				c = clients[key]
 			}
-			continue
-		}
-		if len(changed) > 0 {
-			t.Errorf("GET %s as %q changed %v", r.Path, key, changed)
-		}
+			tenant, _ := tenantOf(key)
+			before := dbFingerprint(t, m.Gorm)
+			audits := countRows(t, m.Gorm, "audit_events")
+			res := c.Get(r.path(t, m, tenant))
+			if res.Status >= 400 {
+				t.Errorf("GET %s as %q: status %d", r.Path, key, res.Status)
+			}
+			changed := changedTables(before, dbFingerprint(t, m.Gorm))
+			if strings.HasSuffix(r.Path, ".csv") && len(changed) == 1 && changed[0] == "audit_events" {
+				// A data export is itself audited: one audit row, nothing else.
+				var actions []string
+				m.Gorm.Raw("SELECT action FROM audit_events WHERE id > (SELECT max(id) FROM audit_events) - ? ORDER BY id",
+					countRows(t, m.Gorm, "audit_events")-audits).Scan(&actions)
+				for _, a := range actions {
+					if !strings.HasSuffix(a, ".exported") {
+						t.Errorf("GET %s as %q wrote audit action %q", r.Path, key, a)
+					}
+				}
+				return
+			}
+			if len(changed) > 0 {
+				t.Errorf("GET %s as %q changed %v", r.Path, key, changed)
+			}
+		})
 	}
 	if gets == 0 {
 		t.Fatal("no GET route found")

@@ -86,31 +86,33 @@ func TestBadInputOnEveryForm(t *testing.T) {
 		if clients[tc.as] == nil {
 			clients[tc.as] = m.SignedIn(t, tc.as)
 		}
-		before := dbFingerprint(t, m.Gorm)
-		r := clients[tc.as].Post(tc.path(m), tc.form)
-		if r.Status != http.StatusUnprocessableEntity {
-			t.Errorf("%s: status %d, want 422", tc.name, r.Status)
-			continue
-		}
-		for field, msg := range tc.fields {
-			if !r.TestID("error-" + field) {
-				t.Errorf("%s: no message on field %s", tc.name, field)
+		t.Run(tc.name, func(t *testing.T) {
+			before := dbFingerprint(t, m.Gorm)
+			r := clients[tc.as].Post(tc.path(m), tc.form)
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Errorf("%s: status %d, want 422", tc.name, r.Status)
+				return
 			}
-			if msg != "" && !r.Has(strings.ReplaceAll(msg, "'", "&#39;")) {
-				t.Errorf("%s: message %q not shown", tc.name, msg)
+			for field, msg := range tc.fields {
+				if !r.TestID("error-" + field) {
+					t.Errorf("%s: no message on field %s", tc.name, field)
+				}
+				if msg != "" && !r.Has(strings.ReplaceAll(msg, "'", "&#39;")) {
+					t.Errorf("%s: message %q not shown", tc.name, msg)
+				}
 			}
-		}
-		for _, v := range tc.kept {
-			if !r.Has(`value="` + v + `"`) {
-				t.Errorf("%s: the form lost %q", tc.name, v)
+			for _, v := range tc.kept {
+				if !r.Has(`value="` + v + `"`) {
+					t.Errorf("%s: the form lost %q", tc.name, v)
+				}
 			}
-		}
-		if strings.Contains(r.Body, "fixture-password-1") || strings.Contains(r.Body, `value="short"`) {
-			t.Errorf("%s: a password is echoed back", tc.name)
-		}
-		if changed := changedTables(before, dbFingerprint(t, m.Gorm)); len(changed) > 0 {
-			t.Errorf("%s: bad input changed %v", tc.name, changed)
-		}
+			if strings.Contains(r.Body, "fixture-password-1") || strings.Contains(r.Body, `value="short"`) {
+				t.Errorf("%s: a password is echoed back", tc.name)
+			}
+			if changed := changedTables(before, dbFingerprint(t, m.Gorm)); len(changed) > 0 {
+				t.Errorf("%s: bad input changed %v", tc.name, changed)
+			}
+		})
 	}
 }
 
@@ -125,14 +127,16 @@ func TestBadLocaleAndTimeZone(t *testing.T) {
 		"/account/locale":    {"locale": {"xx"}, "back": {"/console"}},
 		"/account/time-zone": {"time_zone": {"Mars/Olympus_Mons"}},
 	} {
-		r := c.Post(path, bad)
-		if r.Status != http.StatusUnprocessableEntity {
-			t.Errorf("%s: status %d, want 422", path, r.Status)
-		}
-		msg := map[string]string{"/account/locale": "Choose a language from the list.", "/account/time-zone": "Choose a time zone from the list."}[path]
-		if !r.Has(msg) {
-			t.Errorf("%s: message %q not shown", path, msg)
-		}
+		t.Run(path, func(t *testing.T) {
+			r := c.Post(path, bad)
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Errorf("%s: status %d, want 422", path, r.Status)
+			}
+			msg := map[string]string{"/account/locale": "Choose a language from the list.", "/account/time-zone": "Choose a time zone from the list."}[path]
+			if !r.Has(msg) {
+				t.Errorf("%s: message %q not shown", path, msg)
+			}
+		})
 	}
 	if changed := changedTables(before, dbFingerprint(t, s.Gorm)); len(changed) > 0 {
 		t.Errorf("bad settings changed %v", changed)
@@ -144,10 +148,12 @@ func TestBadLocaleAndTimeZone(t *testing.T) {
 		"/\t/evil.example": "/console", "/\n/evil.example": "/console",
 		"/%0a": "/%0a", // escaped, it stays a local path
 	} {
-		r := c.Post("/account/locale", url.Values{"locale": {"ja"}, "back": {back}})
-		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != want {
-			t.Errorf("locale back %q: status %d location %q, want %q", back, r.Status, r.Header.Get("Location"), want)
-		}
+		t.Run(fmt.Sprintf("back %q", back), func(t *testing.T) {
+			r := c.Post("/account/locale", url.Values{"locale": {"ja"}, "back": {back}})
+			if r.Status != http.StatusSeeOther || r.Header.Get("Location") != want {
+				t.Errorf("locale back %q: status %d location %q, want %q", back, r.Status, r.Header.Get("Location"), want)
+			}
+		})
 	}
 	if r := c.Post("/account/locale", url.Values{"locale": {"ja"}, "back": {"/console/customers?q=a"}}); r.Header.Get("Location") != "/console/customers?q=a" {
 		t.Errorf("local back: location %q", r.Header.Get("Location"))
@@ -179,21 +185,23 @@ func TestGoodInputOnCreateForms(t *testing.T) {
 		{desk, "/desk/consoles", url.Values{"name": {"Console C"}, "country": {"DE"}, "default_currency": {"EUR"}, "tier": {string(models.TierDirect)},
 			"admin_name": {"Carl"}, "admin_email": {"carl@c.test"}, "admin_password": {storetest.Password}}, "consoles", "/desk/consoles/"},
 	} {
-		n, audits := countRows(t, s.Gorm, tc.table), countRows(t, s.Gorm, "audit_events")
-		r := tc.c.Post(tc.path, tc.form)
-		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), tc.loc) {
-			t.Errorf("POST %s: status %d location %q", tc.path, r.Status, r.Header.Get("Location"))
-			continue
-		}
-		if got := countRows(t, s.Gorm, tc.table); got != n+1 {
-			t.Errorf("POST %s: %s rows %d → %d", tc.path, tc.table, n, got)
-		}
-		if countRows(t, s.Gorm, "audit_events") <= audits {
-			t.Errorf("POST %s: no audit row", tc.path)
-		}
-		if next := tc.c.Get(r.Header.Get("Location")); next.Status != http.StatusOK || !next.TestID("flash") {
-			t.Errorf("POST %s: landing page status %d, flash shown %v", tc.path, next.Status, next.TestID("flash"))
-		}
+		t.Run(tc.path, func(t *testing.T) {
+			n, audits := countRows(t, s.Gorm, tc.table), countRows(t, s.Gorm, "audit_events")
+			r := tc.c.Post(tc.path, tc.form)
+			if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), tc.loc) {
+				t.Errorf("POST %s: status %d location %q", tc.path, r.Status, r.Header.Get("Location"))
+				return
+			}
+			if got := countRows(t, s.Gorm, tc.table); got != n+1 {
+				t.Errorf("POST %s: %s rows %d → %d", tc.path, tc.table, n, got)
+			}
+			if countRows(t, s.Gorm, "audit_events") <= audits {
+				t.Errorf("POST %s: no audit row", tc.path)
+			}
+			if next := tc.c.Get(r.Header.Get("Location")); next.Status != http.StatusOK || !next.TestID("flash") {
+				t.Errorf("POST %s: landing page status %d, flash shown %v", tc.path, next.Status, next.TestID("flash"))
+			}
+		})
 	}
 }
 
@@ -203,15 +211,19 @@ func TestForeignCustomerIsNotFound(t *testing.T) {
 	s := webtest.Start(t)
 	c := s.SignedIn(t, "A:super_admin")
 	for _, p := range []string{"/console/customers/%d", "/console/customers/%d/edit"} {
-		r := c.Get(fmt.Sprintf(p, s.CustomerB.ID))
-		if r.Status != http.StatusNotFound || !r.TestID("error-page") || r.Has("Customer B") || r.Has("customer-b.example") {
-			t.Errorf("%s: status %d", p, r.Status)
-		}
+		t.Run(p, func(t *testing.T) {
+			r := c.Get(fmt.Sprintf(p, s.CustomerB.ID))
+			if r.Status != http.StatusNotFound || !r.TestID("error-page") || r.Has("Customer B") || r.Has("customer-b.example") {
+				t.Errorf("%s: status %d", p, r.Status)
+			}
+		})
 	}
 	for _, bad := range []string{"/console/customers/0", "/console/customers/-1", "/console/customers/abc", "/console/customers/99999999999999999999"} {
-		if r := c.Get(bad); r.Status != http.StatusNotFound {
-			t.Errorf("%s: status %d", bad, r.Status)
-		}
+		t.Run(bad, func(t *testing.T) {
+			if r := c.Get(bad); r.Status != http.StatusNotFound {
+				t.Errorf("%s: status %d", bad, r.Status)
+			}
+		})
 	}
 	before := dbFingerprint(t, s.Gorm)
 	r := c.Post(fmt.Sprintf("/console/customers/%d", s.CustomerB.ID), url.Values{"name": {"Taken over"}, "domain": {"customer-b.example"}, "country": {"JP"}})

@@ -75,17 +75,19 @@ func TestSecureHeadersOnEveryResponse(t *testing.T) {
 		if r.Method != http.MethodGet {
 			continue
 		}
-		key := firstAllowed(m, r)
-		tenant, _ := tenantOf(key)
-		path := r.path(t, m, tenant)
-		checkSecureHeaders(t, "signed out GET "+path, m.Client(t).Get(path))
-		if key != "" {
-			res := m.SignedIn(t, key).Get(path)
-			checkSecureHeaders(t, "GET "+path+" as "+key, res)
-			if ct := res.Header.Get("Content-Type"); res.Status == http.StatusOK && ct == "" {
-				t.Errorf("GET %s: no Content-Type", path)
+		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
+			key := firstAllowed(m, r)
+			tenant, _ := tenantOf(key)
+			path := r.path(t, m, tenant)
+			checkSecureHeaders(t, "signed out GET "+path, m.Client(t).Get(path))
+			if key != "" {
+				res := m.SignedIn(t, key).Get(path)
+				checkSecureHeaders(t, "GET "+path+" as "+key, res)
+				if ct := res.Header.Get("Content-Type"); res.Status == http.StatusOK && ct == "" {
+					t.Errorf("GET %s: no Content-Type", path)
+				}
 			}
-		}
+		})
 	}
 	// Local mode: no Secure flag (plain http), no HSTS.
 	r := m.Client(t).SignIn(m.Email("A:super_admin"), storetest.Password)
@@ -146,10 +148,12 @@ func TestProbes(t *testing.T) {
 	}
 	// Static files are served to anyone, cached, with their type.
 	for path, ct := range map[string]string{"/static/css/app.css": "text/css", "/static/js/app.js": "javascript"} {
-		r := c.Get(path)
-		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Type"), ct) || !strings.Contains(r.Header.Get("Cache-Control"), "max-age=") {
-			t.Errorf("%s: status %d type %q cache %q", path, r.Status, r.Header.Get("Content-Type"), r.Header.Get("Cache-Control"))
-		}
+		t.Run(path, func(t *testing.T) {
+			r := c.Get(path)
+			if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Type"), ct) || !strings.Contains(r.Header.Get("Cache-Control"), "max-age=") {
+				t.Errorf("%s: status %d type %q cache %q", path, r.Status, r.Header.Get("Content-Type"), r.Header.Get("Cache-Control"))
+			}
+		})
 	}
 	if r := c.Get("/static/../go.mod"); r.Status == http.StatusOK && r.Has("module partnerconsole") {
 		t.Error("static serves files outside its folder")

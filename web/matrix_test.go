@@ -316,53 +316,55 @@ func TestRouteMatrix(t *testing.T) {
 	anon.Get("/sign-in")
 
 	for _, r := range todo {
-		name := r.Method + " " + r.Path
-		// Signed out.
-		res := r.call(anon, r.path(t, m, "A"))
-		switch {
-		case r.public():
-			if res.Status >= 500 || res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden {
-				t.Errorf("%s signed out (public): status %d", name, res.Status)
-			}
-		case r.Method == http.MethodGet:
-			if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/sign-in") {
-				t.Errorf("%s signed out: status %d location %q, want 303 to /sign-in", name, res.Status, res.Header.Get("Location"))
-			}
-		default:
-			if res.Status != http.StatusUnauthorized || !res.TestID("error-page") {
-				t.Errorf("%s signed out: status %d, want the 401 page", name, res.Status)
-			}
-		}
-
-		for _, k := range keys {
-			c := clients[k]
-			tenant, hasForeign := tenantOf(k)
-			cell := fmt.Sprintf("%s as %s", name, k)
-			if !r.allowed(k) {
-				res := r.call(c, r.path(t, m, tenant))
-				if res.Status != http.StatusForbidden && !(len(r.Params) > 0 && res.Status == http.StatusNotFound) {
-					t.Errorf("%s (forbidden): status %d, want 403", cell, res.Status)
-				}
-				continue
-			}
-			// The foreign variant first: it must change nothing, so the own
-			// cell (which may end the session) still sees the same state.
-			if len(r.Params) > 0 && hasForeign && !r.NoForeign && !r.public() {
-				res := r.call(c, r.path(t, m, otherTenant(tenant)))
-				if res.Status != http.StatusNotFound {
-					t.Errorf("%s with tenant %s's ids: status %d, want 404", cell, otherTenant(tenant), res.Status)
-				}
-			}
-			res := r.call(c, r.path(t, m, tenant))
+		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
+			name := r.Method + " " + r.Path
+			// Signed out.
+			res := r.call(anon, r.path(t, m, "A"))
 			switch {
-			case r.Status != 0 && res.Status != r.Status:
-				t.Errorf("%s: status %d, want %d", cell, res.Status, r.Status)
-			case res.Status >= 500, res.Status == http.StatusBadRequest, res.Status == http.StatusUnauthorized, res.Status == http.StatusForbidden,
-				res.Status == http.StatusNotFound, res.Status == http.StatusMethodNotAllowed:
-				t.Errorf("%s (allowed): status %d", cell, res.Status)
-			case res.Status == http.StatusSeeOther && !r.Last && strings.HasPrefix(res.Header.Get("Location"), "/sign-in"):
-				t.Errorf("%s (allowed): redirected to sign-in", cell)
+			case r.public():
+				if res.Status >= 500 || res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden {
+					t.Errorf("%s signed out (public): status %d", name, res.Status)
+				}
+			case r.Method == http.MethodGet:
+				if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/sign-in") {
+					t.Errorf("%s signed out: status %d location %q, want 303 to /sign-in", name, res.Status, res.Header.Get("Location"))
+				}
+			default:
+				if res.Status != http.StatusUnauthorized || !res.TestID("error-page") {
+					t.Errorf("%s signed out: status %d, want the 401 page", name, res.Status)
+				}
 			}
-		}
+
+			for _, k := range keys {
+				c := clients[k]
+				tenant, hasForeign := tenantOf(k)
+				cell := fmt.Sprintf("%s as %s", name, k)
+				if !r.allowed(k) {
+					res := r.call(c, r.path(t, m, tenant))
+					if res.Status != http.StatusForbidden && !(len(r.Params) > 0 && res.Status == http.StatusNotFound) {
+						t.Errorf("%s (forbidden): status %d, want 403", cell, res.Status)
+					}
+					continue
+				}
+				// The foreign variant first: it must change nothing, so the own
+				// cell (which may end the session) still sees the same state.
+				if len(r.Params) > 0 && hasForeign && !r.NoForeign && !r.public() {
+					res := r.call(c, r.path(t, m, otherTenant(tenant)))
+					if res.Status != http.StatusNotFound {
+						t.Errorf("%s with tenant %s's ids: status %d, want 404", cell, otherTenant(tenant), res.Status)
+					}
+				}
+				res := r.call(c, r.path(t, m, tenant))
+				switch {
+				case r.Status != 0 && res.Status != r.Status:
+					t.Errorf("%s: status %d, want %d", cell, res.Status, r.Status)
+				case res.Status >= 500, res.Status == http.StatusBadRequest, res.Status == http.StatusUnauthorized, res.Status == http.StatusForbidden,
+					res.Status == http.StatusNotFound, res.Status == http.StatusMethodNotAllowed:
+					t.Errorf("%s (allowed): status %d", cell, res.Status)
+				case res.Status == http.StatusSeeOther && !r.Last && strings.HasPrefix(res.Header.Get("Location"), "/sign-in"):
+					t.Errorf("%s (allowed): redirected to sign-in", cell)
+				}
+			}
+		})
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // Route is one line of the route table: method, path, handler and who may
-// use it. Every route of the app is here.
+// use it.
 type Route struct {
 	Method  string
 	Path    string
@@ -18,18 +18,34 @@ type Route struct {
 	Access  Access
 }
 
-var (
-	public   = Access{Public: true}
-	anyUser  = Access{Any: true}
-	console  = func(p models.Permission) Access { return Access{Kinds: []models.OrgKind{models.OrgConsole}, Perm: p} }
-	customer = func(p models.Permission) Access { return Access{Kinds: []models.OrgKind{models.OrgCustomer}, Perm: p} }
-	desk     = func(p models.Permission) Access { return Access{Kinds: []models.OrgKind{models.OrgOperator}, Perm: p} }
-)
+// Service holds the handlers of the routes that serve operators and
+// browsers rather than users: static files, health, readiness, metrics.
+type Service struct {
+	Static, Health, Ready, Metrics echo.HandlerFunc
+}
 
-// Routes is the route table.
-func Routes(h *handlers.H) []Route {
+// Routes is the route table: every route of the app, read top to bottom,
+// grouped by portal and area. A new route is a new line here; the route ×
+// role matrix test (matrix_test.go) fails until it has a row there too.
+func Routes(h *handlers.H, svc Service) []Route {
 	const GET, POST = http.MethodGet, http.MethodPost
-	r := []Route{
+	public := Access{Public: true}
+	anyUser := Access{Any: true}
+	console := func(p models.Permission) Access { return Access{Kinds: []models.OrgKind{models.OrgConsole}, Perm: p} }
+	customer := func(p models.Permission) Access { return Access{Kinds: []models.OrgKind{models.OrgCustomer}, Perm: p} }
+	desk := func(p models.Permission) Access { return Access{Kinds: []models.OrgKind{models.OrgOperator}, Perm: p} }
+	offers := console(models.PermOffers)
+	accept := customer(models.PermOfferAccept)
+	direct := desk(models.PermDirectOffers)
+
+	return []Route{
+		// ---- Service: files, health, readiness, metrics (outside the matrix) ----
+		{GET, "/static/*", svc.Static, public},
+		{GET, "/healthz", svc.Health, public},
+		{GET, "/readyz", svc.Ready, public},
+		{GET, "/metrics", svc.Metrics, public}, // bearer token or loopback only
+
+		// ---- Everyone: home, sign-in, own account ----
 		{GET, "/", h.Home, public},
 		{GET, "/sign-in", h.SignInPage, public},
 		{POST, "/sign-in", h.SignIn, public},
@@ -39,7 +55,14 @@ func Routes(h *handlers.H) []Route {
 		{POST, "/account/locale", h.SetLocale, anyUser},
 		{POST, "/account/time-zone", h.SetTimeZone, anyUser},
 
-		// Partner console
+		// ---- Everyone: the bell's notices and email settings ----
+		{GET, "/notifications", h.Notifications, anyUser},
+		{POST, "/notifications/read-all", h.ReadAllNotifications, anyUser},
+		{POST, "/notifications/read", h.ReadNotification, anyUser},
+		{GET, "/notifications/settings", h.NotificationSettings, anyUser},
+		{POST, "/notifications/settings", h.SaveNotificationSettings, anyUser},
+
+		// ---- Partner console: home and customers ----
 		{GET, "/console", h.ConsoleHome, console("")},
 		{GET, "/console/customers", h.Customers, console(models.PermReadCustomers)},
 		{GET, "/console/customers.csv", h.CustomersCSV, console(models.PermReadCustomers)},
@@ -48,6 +71,36 @@ func Routes(h *handlers.H) []Route {
 		{GET, "/console/customers/:id", h.Customer, console(models.PermReadCustomers)},
 		{GET, "/console/customers/:id/edit", h.EditCustomer, console(models.PermAddCustomers)},
 		{POST, "/console/customers/:id", h.UpdateCustomer, console(models.PermAddCustomers)},
+
+		// ---- Partner console: offers (SPEC §3) ----
+		{GET, "/console/offers", h.Offers, offers},
+		{GET, "/console/offers.csv", h.OffersCSV, offers},
+		{GET, "/console/offers/new", h.NewOffer, offers},
+		{GET, "/console/offers/list-price", h.OfferListPrice, offers},
+		{POST, "/console/offers", h.CreateOffer, offers},
+		{GET, "/console/offers/:id", h.Offer, offers},
+		{POST, "/console/offers/:id/send", h.SendOffer, offers},
+		{POST, "/console/offers/:id/withdraw", h.WithdrawOffer, offers},
+
+		// ---- Partner console: Meet hardware migration of a customer (SPEC §4) ----
+		{GET, "/console/customers/:id/meet", h.Meet, offers},
+		{POST, "/console/customers/:id/meet/start", h.StartMeet, offers},
+		{POST, "/console/customers/:id/meet/request", h.MeetRequest, offers},
+		{POST, "/console/customers/:id/meet/case", h.MeetCase, offers},
+		{POST, "/console/customers/:id/meet/share-id", h.MeetShareID, offers},
+		{POST, "/console/customers/:id/meet/confirm", h.MeetConfirm, offers},
+
+		// ---- Partner console: support cases it files and follows ----
+		{GET, "/console/cases", h.Cases, console(models.PermFileCases)},
+		{GET, "/console/cases.csv", h.CasesCSV, console(models.PermFileCases)},
+		{GET, "/console/cases/new", h.NewCase, console(models.PermFileCases)},
+		{POST, "/console/cases", h.CreateCase, console(models.PermFileCases)},
+		{GET, "/console/cases/:id", h.Case, console(models.PermFileCases)},
+		{POST, "/console/cases/:id/comments", h.CommentCase, console(models.PermFileCases)},
+		{POST, "/console/cases/:id/reopen", h.ReopenCase, console(models.PermFileCases)},
+		{GET, "/console/cases/:id/attachments/:aid", h.DownloadAttachment, console(models.PermFileCases)},
+
+		// ---- Partner console: users, billing accounts, settings, audit ----
 		{GET, "/console/users", h.Users, console(models.PermManageUsers)},
 		{GET, "/console/users/new", h.NewUser, console(models.PermManageUsers)},
 		{POST, "/console/users", h.CreateUser, console(models.PermManageUsers)},
@@ -64,12 +117,26 @@ func Routes(h *handlers.H) []Route {
 		{GET, "/console/audit", h.Audit, console(models.PermReadAudit)},
 		{GET, "/console/audit.csv", h.AuditCSV, console(models.PermReadAudit)},
 
-		// Customer admin
+		// ---- Customer admin: dashboard and audit ----
 		{GET, "/admin", h.CustomerDashboard, customer(models.PermViewOwnOrg)},
 		{GET, "/admin/audit", h.Audit, customer(models.PermReadAudit)},
 		{GET, "/admin/audit.csv", h.AuditCSV, customer(models.PermReadAudit)},
 
-		// Support desk
+		// ---- Customer admin: offers, terms, transfer tokens, Meet (SPEC §3, §4) ----
+		{GET, "/admin/offers", h.Offers, accept},
+		{GET, "/admin/offers.csv", h.OffersCSV, accept},
+		{GET, "/admin/offers/:id", h.Offer, accept},
+		{POST, "/admin/offers/:id/accept", h.AcceptOffer, accept},
+		{POST, "/admin/offers/:id/decline", h.DeclineOffer, accept},
+		{GET, "/admin/terms", h.Terms, customer(models.PermAcceptTerms)},
+		{POST, "/admin/terms", h.AcceptTerms, customer(models.PermAcceptTerms)},
+		{GET, "/admin/tokens", h.Tokens, customer(models.PermTokens)},
+		{POST, "/admin/tokens", h.CreateToken, customer(models.PermTokens)},
+		{POST, "/admin/tokens/:id/revoke", h.RevokeToken, customer(models.PermTokens)},
+		{POST, "/admin/tokens/:id/regenerate", h.RegenerateToken, customer(models.PermTokens)},
+		{GET, "/admin/meet", h.MyMeet, customer(models.PermViewOwnOrg)},
+
+		// ---- Support desk: home, consoles, customers ----
 		{GET, "/desk", h.DeskHome, desk("")},
 		{GET, "/desk/consoles", h.DeskConsoles, desk(models.PermDeskConsoles)},
 		{GET, "/desk/consoles/new", h.NewConsole, desk(models.PermOnboardConsole)},
@@ -78,11 +145,35 @@ func Routes(h *handlers.H) []Route {
 		{GET, "/desk/customers", h.Customers, desk(models.PermDeskCustomers)},
 		{GET, "/desk/customers.csv", h.CustomersCSV, desk(models.PermDeskCustomers)},
 		{GET, "/desk/customers/:id", h.Customer, desk(models.PermDeskCustomers)},
+
+		// ---- Support desk: direct offers and the Meet migration ----
+		{GET, "/desk/offers", h.Offers, desk(models.PermDeskCustomers)},
+		{GET, "/desk/offers.csv", h.OffersCSV, desk(models.PermDeskCustomers)},
+		{GET, "/desk/offers/new", h.NewOffer, direct},
+		{GET, "/desk/offers/list-price", h.OfferListPrice, direct},
+		{POST, "/desk/offers", h.CreateOffer, direct},
+		{GET, "/desk/offers/:id", h.Offer, desk(models.PermDeskCustomers)},
+		{POST, "/desk/offers/:id/send", h.SendOffer, direct},
+		{POST, "/desk/offers/:id/withdraw", h.WithdrawOffer, direct},
+		{GET, "/desk/customers/:id/meet", h.Meet, desk(models.PermDeskCustomers)},
+		{POST, "/desk/customers/:id/meet/start", h.StartMeet, direct},
+		{POST, "/desk/customers/:id/meet/confirm", h.MeetConfirm, direct},
+
+		// ---- Support desk: the case queue across all consoles ----
+		{GET, "/desk/cases", h.Cases, desk(models.PermWorkCases)},
+		{GET, "/desk/cases.csv", h.CasesCSV, desk(models.PermWorkCases)},
+		{GET, "/desk/cases/:id", h.Case, desk(models.PermWorkCases)},
+		{POST, "/desk/cases/:id/comments", h.CommentCase, desk(models.PermWorkCases)},
+		{POST, "/desk/cases/:id/state", h.ChangeCaseState, desk(models.PermWorkCases)},
+		{POST, "/desk/cases/:id/assign", h.AssignCase, desk(models.PermWorkCases)},
+		{POST, "/desk/cases/:id/action", h.RunCaseAction, desk(models.PermWorkCases)},
+		{GET, "/desk/cases/:id/attachments/:aid", h.DownloadAttachment, desk(models.PermWorkCases)},
+
+		// ---- Support desk: sent mail and audit ----
+		{GET, "/desk/mail", h.SentMail, desk(models.PermDeskMail)},
+		{GET, "/desk/mail/:id", h.SentMailItem, desk(models.PermDeskMail)},
+		{POST, "/desk/mail/:id/retry", h.RetryMail, desk(models.PermDeskMail)},
 		{GET, "/desk/audit", h.Audit, desk(models.PermReadAudit)},
 		{GET, "/desk/audit.csv", h.AuditCSV, desk(models.PermReadAudit)},
 	}
-	for _, area := range areaRoutes {
-		r = append(r, area(h)...)
-	}
-	return r
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"partnerconsole/handlers"
@@ -25,8 +26,9 @@ type Deps struct {
 	Store *store.Store
 	I18n  *i18n.Bundle
 	Log   *slog.Logger
-	// Ready reports extra readiness checks (the job runner); nil means ready.
-	Ready func(ctx context.Context) error
+	// Ready reports extra readiness checks (the job runner): a report line
+	// for /readyz, and an error when not ready. nil means ready.
+	Ready func(ctx context.Context) (string, error)
 	// MetricsToken, when set, is required as a bearer token on /metrics;
 	// otherwise /metrics answers only loopback clients.
 	MetricsToken string
@@ -48,17 +50,18 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 	}
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	sess := newCookieSessions(cfg.SessionKey, cfg.Production)
-	h := handlers.New(handlers.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Sessions: sess, Secure: cfg.Production, BaseURL: cfg.BaseURL})
+	h := handlers.New(handlers.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Sessions: sess, BaseURL: cfg.BaseURL})
 
 	reg := d.Registry
 	if reg == nil {
 		reg = prometheus.NewRegistry()
-		reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	reqs := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "http_requests_total", Help: "HTTP requests by route and status."}, []string{"method", "route", "status"})
 	dur := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "http_request_duration_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"method", "route"})
 	reg.MustRegister(reqs, dur)
 
+	isUpload := uploadMatcher()
 	hsts := 0
 	if cfg.Production {
 		hsts = 63072000
@@ -108,39 +111,14 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 		unreadNotices(d.Store),
 	)
 
-	// Static files, cached for a day; names are stable.
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServer(http.FS(static.FS))))))
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
-	e.GET("/readyz", func(c echo.Context) error {
-		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
-		defer cancel()
-		db, err := d.Store.DB().DB()
-		if err == nil {
-			err = db.PingContext(ctx)
-		}
-		if err != nil {
-			return c.String(http.StatusServiceUnavailable, "database: unavailable")
-		}
-		if d.Ready != nil {
-			if err := d.Ready(ctx); err != nil {
-				return c.String(http.StatusServiceUnavailable, err.Error())
-			}
-		}
-		return c.String(http.StatusOK, "ready")
-	})
-	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
-	e.GET("/metrics", func(c echo.Context) error {
-		if d.MetricsToken != "" {
-			if subtle.ConstantTimeCompare([]byte(c.Request().Header.Get("Authorization")), []byte("Bearer "+d.MetricsToken)) != 1 {
-				return echo.ErrNotFound
-			}
-		} else if ip := net.ParseIP(c.RealIP()); ip == nil || !ip.IsLoopback() {
-			return echo.ErrNotFound
-		}
-		metrics.ServeHTTP(c.Response(), c.Request())
-		return nil
-	})
-	for _, r := range Routes(h) {
+	svc := Service{
+		// Static files, cached for a day; names are stable.
+		Static:  echo.WrapHandler(http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServer(http.FS(static.FS))))),
+		Health:  func(c echo.Context) error { return c.String(http.StatusOK, "ok") },
+		Ready:   readiness(d),
+		Metrics: metricsHandler(reg, d.MetricsToken),
+	}
+	for _, r := range Routes(h, svc) {
 		e.Add(r.Method, r.Path, r.Handler, guard(r.Access))
 	}
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
@@ -152,4 +130,45 @@ func cacheFor(d time.Duration, h http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(d.Seconds())))
 		h.ServeHTTP(w, r)
 	})
+}
+
+// readiness answers /readyz: the database answers and the job runner works
+// (and says how long its oldest available job has waited).
+func readiness(d Deps) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+		defer cancel()
+		db, err := d.Store.DB().DB()
+		if err == nil {
+			err = db.PingContext(ctx)
+		}
+		if err != nil {
+			return c.String(http.StatusServiceUnavailable, "database: unavailable")
+		}
+		if d.Ready == nil {
+			return c.String(http.StatusOK, "ready")
+		}
+		report, err := d.Ready(ctx)
+		if err != nil {
+			return c.String(http.StatusServiceUnavailable, err.Error())
+		}
+		return c.String(http.StatusOK, "ready\n"+report)
+	}
+}
+
+// metricsHandler serves Prometheus metrics to a bearer of token, or, with
+// no token configured, to loopback clients only; anyone else gets a 404.
+func metricsHandler(reg *prometheus.Registry, token string) echo.HandlerFunc {
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	return func(c echo.Context) error {
+		if token != "" {
+			if subtle.ConstantTimeCompare([]byte(c.Request().Header.Get("Authorization")), []byte("Bearer "+token)) != 1 {
+				return echo.ErrNotFound
+			}
+		} else if ip := net.ParseIP(c.RealIP()); ip == nil || !ip.IsLoopback() {
+			return echo.ErrNotFound
+		}
+		metrics.ServeHTTP(c.Response(), c.Request())
+		return nil
+	}
 }

@@ -13,8 +13,6 @@ import (
 
 const cookieName = "pc_session"
 
-func init() { gob.Register(views.Flash{}) }
-
 // cookieSessions keeps only an opaque session token (and a one-time flash)
 // in a signed, encrypted cookie; who the session belongs to lives in the
 // user_sessions table.
@@ -23,6 +21,9 @@ type cookieSessions struct {
 }
 
 func newCookieSessions(key []byte, secure bool) *cookieSessions {
+	// The flash travels in the cookie as a gob: name its type to gob here,
+	// where the store that encodes it is built (registering twice is fine).
+	gob.Register(views.Flash{})
 	hash := sha256.Sum256(append([]byte("hash:"), key...))
 	block := sha256.Sum256(append([]byte("block:"), key...))
 	st := sessions.NewCookieStore(hash[:], block[:])

@@ -1,16 +1,15 @@
 // Package jobs runs the background work on River over the application's
 // own database (DESIGN §1): the email outbox sender, and the periodic jobs
-// other areas register from their own files with AddPeriodic. River's leader
-// election makes each periodic job run once across replicas.
+// listed in Schedule (schedule.go). River's leader election makes each
+// periodic job run once across replicas.
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,51 +25,7 @@ import (
 	"partnerconsole/models/store"
 )
 
-// PeriodicFunc is the work of one periodic job.
-type PeriodicFunc func(ctx context.Context, st *store.Store) error
-
-type periodic struct {
-	name     string
-	interval time.Duration
-	run      PeriodicFunc
-}
-
-var (
-	registryMu sync.Mutex
-	registry   = map[string]periodic{}
-)
-
-// AddPeriodic registers a job that runs every interval, once across all
-// replicas. Call it from init() in the area's own file (jobs/offers.go, ...).
-// Names must be unique.
-func AddPeriodic(interval time.Duration, name string, run PeriodicFunc) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if _, dup := registry[name]; dup {
-		panic("jobs: periodic job registered twice: " + name)
-	}
-	registry[name] = periodic{name: name, interval: interval, run: run}
-}
-
-func lookup(name string) (periodic, bool) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	p, ok := registry[name]
-	return p, ok
-}
-
-func registered() []periodic {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	out := make([]periodic, 0, len(registry))
-	for _, p := range registry {
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out
-}
-
-// PeriodicArgs names the registered periodic job a River job runs.
+// PeriodicArgs names the periodic job (of Schedule) a River job runs.
 type PeriodicArgs struct {
 	Name string `json:"name"`
 }
@@ -80,17 +35,17 @@ func (PeriodicArgs) Kind() string { return "periodic" }
 
 type periodicWorker struct {
 	river.WorkerDefaults[PeriodicArgs]
-	st  *store.Store
-	log *slog.Logger
+	byName map[string]Periodic
+	log    *slog.Logger
 }
 
 func (w *periodicWorker) Work(ctx context.Context, job *river.Job[PeriodicArgs]) error {
-	p, ok := lookup(job.Args.Name)
+	p, ok := w.byName[job.Args.Name]
 	if !ok {
 		return river.JobCancel(fmt.Errorf("no periodic job named %q", job.Args.Name))
 	}
-	if err := p.run(ctx, w.st); err != nil {
-		w.log.Error("periodic job failed", "job", p.name, "attempt", job.Attempt, "error", err)
+	if err := p.Run(ctx); err != nil {
+		w.log.Error("periodic job failed", "job", p.Name, "attempt", job.Attempt, "error", err)
 		return err
 	}
 	return nil
@@ -109,8 +64,28 @@ type outboxWorker struct {
 	log     *slog.Logger
 }
 
+// outboxRound is the most emails one round of the sender sends.
+const outboxRound = 200
+
+// Work sends the due emails one by one, and starts none in the second half
+// of the job's time: the round ends by itself before its timeout could
+// cancel a send midway (an email out, its row not yet marked, sent again
+// later). The next round, seconds later, goes on.
 func (w *outboxWorker) Work(ctx context.Context, _ *river.Job[OutboxArgs]) error {
-	sent, failed, err := w.st.SendOutbox(ctx, 200, w.deliver)
+	deadline, hasDeadline := ctx.Deadline()
+	var stopAt time.Time
+	if hasDeadline {
+		stopAt = time.Now().Add(time.Until(deadline) / 2)
+	}
+	var sent, failed int
+	var err error
+	for sent+failed < outboxRound && (!hasDeadline || time.Now().Before(stopAt)) {
+		s, f, e := w.st.SendOutbox(ctx, 1, w.deliver)
+		sent, failed, err = sent+s, failed+f, e
+		if err != nil || s == 0 {
+			break // an error, nothing due, or a failed send (the server is probably down)
+		}
+	}
 	if sent > 0 || failed > 0 {
 		w.log.Info("outbox round", "sent", sent, "failed", failed)
 	}
@@ -130,21 +105,49 @@ type Config struct {
 	Mail mail.Sender
 	// OutboxInterval is how often the sender runs; default 5 s.
 	OutboxInterval time.Duration
+	// Periodic are the periodic jobs; nil means Schedule(Store).
+	Periodic []Periodic
+	// JobTimeout and RescueStuckJobsAfter default to the constants of the
+	// same names; tests shorten them.
+	JobTimeout, RescueStuckJobsAfter time.Duration
+	// MaxJobWait is how long the oldest available job may wait before
+	// /readyz turns unready; default MaxJobWait.
+	MaxJobWait time.Duration
 }
+
+// Crash recovery (issue 8 §4). A job whose process died (kill -9) stays
+// "running" in river_job, and River inserts no new copy of a periodic job
+// while one is running, so that job would stop until River rescues it. The
+// leader's rescuer looks every 30 s (River's fixed interval) for jobs running
+// longer than RescueStuckJobsAfter and schedules them again (first retry
+// after about a second). So a job resumes at most
+// RescueStuckJobsAfter + 30 s + a few seconds after it started: under two
+// minutes. A job that takes longer than JobTimeout has its context cancelled
+// and is retried, so no healthy job runs long enough to be rescued twice.
+const (
+	JobTimeout           = 40 * time.Second
+	RescueStuckJobsAfter = time.Minute
+	// MaxJobWait: past this wait for a worker, /readyz reports unready.
+	MaxJobWait = 2 * time.Minute
+)
 
 // Runner is the River client with our workers and periodic jobs.
 type Runner struct {
 	client  *river.Client[pgx.Tx]
+	pool    *pgxpool.Pool
+	maxWait time.Duration
 	started atomic.Bool
 	log     *slog.Logger
 }
 
 // uniqueWhileQueued keeps at most one pending run of a periodic job, so a
 // slow run does not pile copies up.
-var uniqueWhileQueued = &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-}}}
+func uniqueWhileQueued() *river.InsertOpts {
+	return &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+	}}}
+}
 
 // New builds the runner; Start starts it.
 func New(cfg Config) (*Runner, error) {
@@ -159,20 +162,29 @@ func New(cfg Config) (*Runner, error) {
 	if interval <= 0 {
 		interval = 5 * time.Second
 	}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &periodicWorker{st: cfg.Store, log: log})
-	river.AddWorker(workers, &outboxWorker{st: cfg.Store, deliver: Deliverer(cfg.I18n, cfg.BaseURL, cfg.Mail), log: log})
+	periodic := cfg.Periodic
+	if periodic == nil {
+		periodic = Schedule(cfg.Store)
+	}
+	byName := make(map[string]Periodic, len(periodic))
 	pjobs := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(interval), func() (river.JobArgs, *river.InsertOpts) {
-			return OutboxArgs{}, uniqueWhileQueued
+			return OutboxArgs{}, uniqueWhileQueued()
 		}, &river.PeriodicJobOpts{ID: "outbox_send", RunOnStart: true}),
 	}
-	for _, p := range registered() {
-		name := p.name
-		pjobs = append(pjobs, river.NewPeriodicJob(river.PeriodicInterval(p.interval), func() (river.JobArgs, *river.InsertOpts) {
-			return PeriodicArgs{Name: name}, uniqueWhileQueued
+	for _, p := range periodic {
+		if _, dup := byName[p.Name]; dup || p.Name == "" || p.Every <= 0 || p.Run == nil {
+			return nil, fmt.Errorf("jobs: periodic job %q is unnamed, has no interval or work, or is listed twice", p.Name)
+		}
+		byName[p.Name] = p
+		name := p.Name
+		pjobs = append(pjobs, river.NewPeriodicJob(river.PeriodicInterval(p.Every), func() (river.JobArgs, *river.InsertOpts) {
+			return PeriodicArgs{Name: name}, uniqueWhileQueued()
 		}, &river.PeriodicJobOpts{ID: "periodic:" + name, RunOnStart: true}))
 	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &periodicWorker{byName: byName, log: log})
+	river.AddWorker(workers, &outboxWorker{st: cfg.Store, deliver: Deliverer(cfg.I18n, cfg.BaseURL, cfg.Mail), log: log})
 	poll := time.Second
 	if interval < poll {
 		poll = interval
@@ -181,18 +193,19 @@ func New(cfg Config) (*Runner, error) {
 		poll = 50 * time.Millisecond
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), &river.Config{
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 5}},
-		Workers:           workers,
-		PeriodicJobs:      pjobs,
-		Logger:            slog.New(warnOnly{log.Handler()}),
-		FetchCooldown:     poll / 2,
-		FetchPollInterval: poll,
-		JobTimeout:        5 * time.Minute,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 5}},
+		Workers:              workers,
+		PeriodicJobs:         pjobs,
+		Logger:               slog.New(warnOnly{log.Handler()}),
+		FetchCooldown:        poll / 2,
+		FetchPollInterval:    poll,
+		JobTimeout:           cmp.Or(cfg.JobTimeout, JobTimeout),
+		RescueStuckJobsAfter: cmp.Or(cfg.RescueStuckJobsAfter, RescueStuckJobsAfter),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Runner{client: client, log: log}, nil
+	return &Runner{client: client, pool: cfg.Pool, maxWait: cmp.Or(cfg.MaxJobWait, MaxJobWait), log: log}, nil
 }
 
 // Deliverer renders an outbox row in the recipient's language and sends it;
@@ -232,17 +245,41 @@ func (r *Runner) Stop(ctx context.Context) error {
 	return err
 }
 
-// Ready reports whether the runner is working, for /readyz.
-func (r *Runner) Ready(context.Context) error {
+// Ready reports whether the runner is working, for /readyz: started, not
+// stopped, and no job has waited for a worker longer than MaxJobWait. The
+// report names the wait of the oldest available job.
+func (r *Runner) Ready(ctx context.Context) (string, error) {
 	if r == nil || !r.started.Load() {
-		return errors.New("job runner: not started")
+		return "", errors.New("job runner: not started")
 	}
 	select {
 	case <-r.client.Stopped():
-		return errors.New("job runner: stopped")
+		return "", errors.New("job runner: stopped")
 	default:
-		return nil
 	}
+	wait, err := r.OldestAvailableJob(ctx)
+	if err != nil {
+		return "", fmt.Errorf("job runner: %w", err)
+	}
+	report := "oldest available job: " + wait.Round(time.Second).String()
+	if wait > r.maxWait {
+		return report, fmt.Errorf("job runner: %s (limit %s)", report, r.maxWait)
+	}
+	return report, nil
+}
+
+// OldestAvailableJob is how long the oldest job due to run has waited for a
+// worker (0 when none waits). Scheduled and retryable jobs past their time
+// count too: River's leader makes them available every few seconds, so one
+// that waits long means no leader, or no worker, is there.
+func (r *Runner) OldestAvailableJob(ctx context.Context) (time.Duration, error) {
+	var secs float64
+	err := r.pool.QueryRow(ctx, `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(scheduled_at)), 0)::float8
+		FROM river_job WHERE state IN ('available', 'scheduled', 'retryable') AND scheduled_at <= now()`).Scan(&secs)
+	if err != nil {
+		return 0, fmt.Errorf("oldest available job: %w", err)
+	}
+	return time.Duration(secs * float64(time.Second)), nil
 }
 
 // Client exposes the River client (tests subscribe to its events).

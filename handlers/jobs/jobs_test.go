@@ -16,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	smtpmock "github.com/mocktools/go-smtp-mock/v2"
+	"github.com/riverqueue/river"
 
 	"partnerconsole/handlers/jobs"
 	hmail "partnerconsole/handlers/mail"
@@ -41,18 +42,18 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func startRunner(t *testing.T, f *storetest.Fixture, sender hmail.Sender) *jobs.Runner {
+func startRunner(t *testing.T, f *storetest.Fixture, sender hmail.Sender, periodic ...jobs.Periodic) *jobs.Runner {
 	t.Helper()
 	pool, err := pgxpool.New(context.Background(), f.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r, err := jobs.New(jobs.Config{Store: f.Store, Pool: pool, I18n: i18n.MustLoad(), Log: quiet, BaseURL: "https://console.test",
-		Mail: sender, OutboxInterval: 100 * time.Millisecond})
+		Mail: sender, OutboxInterval: 100 * time.Millisecond, Periodic: append(jobs.Schedule(f.Store), periodic...)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Ready(context.Background()); err == nil {
+	if _, err := r.Ready(context.Background()); err == nil {
 		t.Fatal("ready before start")
 	}
 	if err := r.Start(context.Background()); err != nil {
@@ -64,10 +65,32 @@ func startRunner(t *testing.T, f *storetest.Fixture, sender hmail.Sender) *jobs.
 		_ = r.Stop(ctx)
 		pool.Close()
 	})
-	if err := r.Ready(context.Background()); err != nil {
+	if _, err := r.Ready(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// jobsDone returns a function that waits until n more jobs of kind have
+// finished on r (River's event stream), counted from now.
+func jobsDone(t *testing.T, r *jobs.Runner, kind string) func(n int) {
+	t.Helper()
+	events, cancel := r.Client().Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	t.Cleanup(cancel)
+	return func(n int) {
+		t.Helper()
+		timeout := time.After(20 * time.Second)
+		for n > 0 {
+			select {
+			case ev := <-events:
+				if ev.Job != nil && ev.Job.Kind == kind {
+					n--
+				}
+			case <-timeout:
+				t.Fatalf("timed out waiting for %d more %s jobs", n, kind)
+			}
+		}
+	}
 }
 
 func smtpServer(t *testing.T, port int) *smtpmock.Server {
@@ -231,7 +254,7 @@ func TestOutboxSurvivesAnSMTPOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	startRunner(t, f, sender)
+	r := startRunner(t, f, sender)
 	queueMail(t, f, models.OutboxMessage{Kind: models.NoticeOfferAccepted, Title: "Offer {{.N}} accepted", Body: "Good news.",
 		Args: models.NoticeArgs{"N": "42"}.JSON(), Link: "/console/offers/42"})
 	var row models.OutboxMessage
@@ -247,7 +270,7 @@ func TestOutboxSurvivesAnSMTPOutage(t *testing.T) {
 	if !row.NextAttemptAt.After(f.Clock.Now()) {
 		t.Fatalf("next attempt %s not after now %s", row.NextAttemptAt, f.Clock.Now())
 	}
-	time.Sleep(500 * time.Millisecond) // several runner rounds
+	jobsDone(t, r, jobs.OutboxArgs{}.Kind())(3) // three more sender rounds
 	f.Gorm.Take(&row)
 	if row.Attempts != 1 || row.Status != models.OutboxQueued {
 		t.Fatalf("retried before due: %+v", row)
@@ -331,19 +354,13 @@ func TestLocalModeKeepsMailForTheDesk(t *testing.T) {
 	}
 }
 
-var periodicRuns atomic.Int32
-
-func init() {
-	jobs.AddPeriodic(100*time.Millisecond, "test.counter", func(ctx context.Context, st *store.Store) error {
-		periodicRuns.Add(1)
-		return nil
-	})
-}
-
-func TestRegisteredPeriodicJobRuns(t *testing.T) {
+func TestListedPeriodicJobRuns(t *testing.T) {
 	t.Parallel()
 	f := storetest.Seed(t)
-	startRunner(t, f, nil)
-	before := periodicRuns.Load()
-	waitFor(t, "periodic runs", func() bool { return periodicRuns.Load() >= before+2 })
+	var runs atomic.Int32
+	startRunner(t, f, nil, jobs.Periodic{Name: "test.counter", Every: 100 * time.Millisecond, Run: func(context.Context) error {
+		runs.Add(1)
+		return nil
+	}})
+	waitFor(t, "periodic runs", func() bool { return runs.Load() >= 2 })
 }

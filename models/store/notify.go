@@ -104,18 +104,6 @@ func notifyOrg(tx *gorm.DB, now time.Time, orgID int64, roles []models.Role, n N
 	return notifyUsers(tx, now, ids, n)
 }
 
-// notifyDesk notifies the platform operator's users holding one of roles.
-func notifyDesk(tx *gorm.DB, now time.Time, roles []models.Role, n Notice) error {
-	var orgID int64
-	if err := tx.Table("organisations").Select("id").Where("kind = ?", models.OrgOperator).Order("id").Limit(1).Scan(&orgID).Error; err != nil {
-		return fmt.Errorf("find the operator: %w", err)
-	}
-	if orgID == 0 {
-		return nil
-	}
-	return notifyOrg(tx, now, orgID, roles, n)
-}
-
 func uniqueIDs(ids []int64) []int64 {
 	seen := map[int64]bool{}
 	out := make([]int64, 0, len(ids))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
@@ -15,9 +16,9 @@ import (
 const riverMigrationLock = 727274
 
 // migrateRiver applies the job queue's own schema (River's tables) on the
-// same database. Each River version runs in its own transaction (some add
+// same database. River runs each version in its own transaction (some add
 // enum values a later statement uses, which PostgreSQL refuses within one
-// transaction), under a session advisory lock.
+// transaction), under our session advisory lock.
 func migrateRiver(ctx context.Context, db *sql.DB) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -36,26 +37,26 @@ func migrateRiver(ctx context.Context, db *sql.DB) error {
 		defer func() {
 			_, _ = pc.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", riverMigrationLock)
 		}()
-		m, err := rivermigrate.New(riverpgxv5.New(nil), nil)
+		// River's Migrate applies each version in its own transaction on a
+		// pool: give it a small one to the same database, while this
+		// connection holds the lock.
+		pcfg, err := pgxpool.ParseConfig("")
 		if err != nil {
 			return fmt.Errorf("river migrations: %w", err)
 		}
-		for {
-			tx, err := pc.Begin(ctx)
-			if err != nil {
-				return fmt.Errorf("river migrations: %w", err)
-			}
-			res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{MaxSteps: 1})
-			if err != nil {
-				_ = tx.Rollback(ctx)
-				return fmt.Errorf("apply river migrations: %w", err)
-			}
-			if err := tx.Commit(ctx); err != nil {
-				return fmt.Errorf("apply river migrations: %w", err)
-			}
-			if len(res.Versions) == 0 {
-				return nil
-			}
+		pcfg.ConnConfig, pcfg.MaxConns = pc.Config().Copy(), 1
+		pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+		if err != nil {
+			return fmt.Errorf("river migrations: %w", err)
 		}
+		defer pool.Close()
+		m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
+		if err != nil {
+			return fmt.Errorf("river migrations: %w", err)
+		}
+		if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+			return fmt.Errorf("apply river migrations: %w", err)
+		}
+		return nil
 	})
 }

@@ -1,0 +1,47 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"partnerconsole/models/store"
+)
+
+// Periodic is one periodic job: a unique name, how often it runs, and its
+// work. River's leader election runs it once per period across replicas.
+type Periodic struct {
+	Name  string
+	Every time.Duration
+	Run   func(ctx context.Context) error
+}
+
+// Schedule is every periodic job of the console, read top to bottom. The
+// email sender (OutboxArgs) runs beside them, every Config.OutboxInterval.
+// A new job is a new line here.
+func Schedule(st *store.Store) []Periodic {
+	return []Periodic{
+		// ---- Offers (R-OFF-1, R-MEET-4) ----
+		// Offers past their date expire.
+		{Name: "offers_expire", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+			if _, err := st.ExpireOffers(ctx); err != nil {
+				return fmt.Errorf("expire offers: %w", err)
+			}
+			return nil
+		}},
+		// Customers are reminded 3 days before an offer expires.
+		{Name: "offers_remind", Every: time.Hour, Run: func(ctx context.Context) error {
+			if _, err := st.RemindOffers(ctx); err != nil {
+				return fmt.Errorf("remind offers: %w", err)
+			}
+			return nil
+		}},
+		// Renewals are applied.
+		{Name: "subscriptions_renew", Every: time.Hour, Run: func(ctx context.Context) error {
+			if _, err := st.ApplyRenewals(ctx); err != nil {
+				return fmt.Errorf("apply renewals: %w", err)
+			}
+			return nil
+		}},
+	}
+}
