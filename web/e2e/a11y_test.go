@@ -89,6 +89,12 @@ func TestMainPagesAreAccessible(t *testing.T) {
 func TestMainPagesFitAPhone(t *testing.T) {
 	e := start(t)
 	caseID := fileLongCase(t, e)
+	guest := e.session("guest")
+	guest.resize(phoneWidth, phoneHeight)
+	guest.open("/sign-in")
+	guest.fitsWidth(phoneWidth)
+	guest.navigate("/no-such-page")
+	guest.fitsWidth(phoneWidth)
 	for _, portal := range mainPages {
 		s := e.signedIn(portal.user)
 		s.open(pagePath(e, caseID, portal.pages[0]))
