@@ -21,6 +21,7 @@ generate:
 vendor:
 	npm install --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js static/js/htmx.min.js
+	cp node_modules/axe-core/axe.min.js web/e2e/testdata/axe.min.js
 
 # staticcheck is pinned here and in .ci/run; bump both together.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2

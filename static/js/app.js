@@ -29,7 +29,8 @@
   document.addEventListener("change", function (e) {
     if (e.target.matches("[data-autosubmit]")) { e.target.form.requestSubmit(); }
   });
-  // Navigation menu toggle on small screens.
+  // Navigation menu toggle on small screens: data-toggle="#id" opens and
+  // closes that element (class "open"); Escape closes it again.
   document.addEventListener("click", function (e) {
     var t = e.target.closest("[data-toggle]");
     if (!t) return;
@@ -37,5 +38,14 @@
     if (!target) return;
     var open = target.classList.toggle("open");
     t.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    document.querySelectorAll('[data-toggle][aria-expanded="true"]').forEach(function (t) {
+      var target = document.querySelector(t.getAttribute("data-toggle"));
+      if (target) target.classList.remove("open");
+      t.setAttribute("aria-expanded", "false");
+      if (target && target.contains(document.activeElement)) t.focus();
+    });
   });
 })();

@@ -460,3 +460,79 @@ func setValueJS(css chromedp.CSS, v string) chromedp.Action[chromedp.Void] {
 		return chromedp.Void{}, nil
 	}
 }
+
+// resize sets the tab's viewport to w×h CSS pixels, as a window of that
+// size would (a phone held upright is 390×844). It holds until changed.
+func (s *session) resize(w, h int64) {
+	s.t.Helper()
+	s.must(fmt.Sprintf("resize to %d×%d", w, h), chromedp.EmulateViewport(w, h))
+}
+
+// pageWidth is how wide the document is (scrollWidth): more than the
+// viewport means the page scrolls sideways.
+func (s *session) pageWidth() int {
+	s.t.Helper()
+	return value(s, "measure the page", chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+}
+
+// overflowing names the elements (tag#id.class, up to five) whose right edge
+// passes the viewport, outside any box that scrolls on its own: what makes a
+// page wider than the screen, for failure messages.
+func (s *session) overflowing() []string {
+	s.t.Helper()
+	return value(s, "find what overflows", chromedp.Evaluate[[]string](`(function(){
+		var vw = document.documentElement.clientWidth, out = [];
+		function scrolls(el){
+			for (var p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+				var o = getComputedStyle(p).overflowX;
+				if (o === "auto" || o === "scroll" || o === "hidden") return true;
+			}
+			return false;
+		}
+		// First what sticks out of the page's flow; if nothing does, what
+		// escapes a scrolling box (an absolutely placed child, say).
+		[true, false].forEach(function(flowOnly){
+		if (out.length > 0) return;
+		document.querySelectorAll("body *").forEach(function(el){
+			if (out.length >= 5) return;
+			var r = el.getBoundingClientRect();
+			if (r.width > 0 && r.right > vw + 1 && !(flowOnly && scrolls(el))) {
+				var n = el.tagName.toLowerCase();
+				if (el.id) n += "#" + el.id;
+				if (typeof el.className === "string" && el.className) n += "." + el.className.trim().split(/\s+/).join(".");
+				out.push(n + " (right edge " + Math.round(r.right) + ")");
+			}
+		});
+		});
+		return out;
+	})()`))
+}
+
+// fitsWidth fails unless the page is no wider than its viewport.
+func (s *session) fitsWidth(viewport int) {
+	s.t.Helper()
+	if w := s.pageWidth(); w > viewport {
+		s.t.Errorf("[%s] %s is %d px wide in a %d px window; too wide: %q", s.name, s.path(), w, viewport, s.overflowing())
+	}
+}
+
+// setLanguage picks a language in the top bar (it saves the user's choice
+// and reloads the page) and waits for the page in that language.
+func (s *session) setLanguage(locale string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.ctx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, setValueJS(sel("#locale-pick"), locale)); err != nil {
+		s.t.Fatalf("[%s] choose language %s: %v (at %s)", s.name, locale, err, s.location())
+	}
+	s.must("wait for the page in "+locale, chromedp.WaitReady(`html[lang=`+jsString(locale)+`] main`))
+}
+
+// shown tells, without waiting, whether an element is on the page and drawn
+// (not display:none, not in a hidden ancestor).
+func (s *session) shown(target string) bool {
+	s.t.Helper()
+	return value(s, "is "+target+" shown", chromedp.Evaluate[bool](
+		`(function(){var el=document.querySelector(`+jsString(string(sel(target)))+`);`+
+			`return el !== null && el.checkVisibility();})()`))
+}

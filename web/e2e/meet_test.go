@@ -78,6 +78,11 @@ func TestMeetResellerPathJourney(t *testing.T) {
 	reseller.contains("refusal", "only between 48 and 24 hours before the renewal")
 	reseller.contains("refusal", "3 Mar 2026 01:00 CET")
 	reseller.contains("refusal", "4 Mar 2026 01:00 CET")
+	// The refused button is not offered again beside the refusal: it is
+	// disabled and points at the reason (issue 7 §6).
+	if !reseller.exists(`[data-testid="file-case"]:disabled`) || reseller.attr("file-case", "aria-describedby") != "refusal" {
+		t.Errorf("beside the refusal the button is still offered (aria-describedby=%q)", reseller.attr("file-case", "aria-describedby"))
+	}
 	reseller.shot("refused-window")
 	reseller.stepStates(t, "done", "done", "next")
 
