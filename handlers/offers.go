@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,7 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"partnerconsole/models"
-	"partnerconsole/models/store"
 	"partnerconsole/views"
 	"partnerconsole/views/offers"
 )
@@ -80,7 +80,7 @@ func (h *H) OffersCSV(c echo.Context) error {
 	w := csv.NewWriter(c.Response())
 	_ = w.Write([]string{"id", "state", "customer", "domain", "from", "sku", "product", "quantity", "plan", "unit_price_minor", "currency",
 		"total_minor", "start_date", "expires_on", "po_number", "created_at"})
-	err := h.Store.ExportOffers(ctx(c), a, f, func(o store.OfferRow) error {
+	err := h.Store.ExportOffers(ctx(c), a, f, func(o models.OfferRow) error {
 		return w.Write([]string{fmt.Sprint(o.ID), string(o.State), csvSafe(o.CustomerName), o.CustomerDomain, csvSafe(o.ConsoleName), o.ProductSKU,
 			o.ProductName, fmt.Sprint(o.Quantity), string(o.Plan), fmt.Sprint(o.UnitPriceMinor), o.Currency, fmt.Sprint(o.Total()),
 			o.StartDate.Format("2006-01-02"), o.ExpiresOn.Format("2006-01-02"), csvSafe(o.PONumber), o.CreatedAt.UTC().Format(time.RFC3339)})
@@ -244,7 +244,7 @@ func (h *H) CreateOffer(c echo.Context) error {
 		case isWindow(err):
 			f.Errors = models.FieldErrors{"_form": windowMessage(c, err)}
 		default:
-			f.Errors = models.FieldErrors{"token": err.(*models.Error).Message}
+			f.Errors = models.FieldErrors{"token": errorMessage(err)}
 		}
 		f.Values["token"] = "" // never echo a secret back
 		v, verr := h.offerFormView(c, f)
@@ -299,8 +299,9 @@ func (h *H) offerActionError(c echo.Context, id int64, err error) error {
 		f.Errors = fe
 		return h.offerDetail(c, id, http.StatusUnprocessableEntity, f)
 	}
-	if models.ErrorCode(err) == models.CodeConflict {
-		f.Errors = models.FieldErrors{"_form": err.(*models.Error).Message}
+	var e *models.Error
+	if errors.As(err, &e) && e.Code == models.CodeConflict {
+		f.Errors = models.FieldErrors{"_form": e.Message}
 		return h.offerDetail(c, id, http.StatusConflict, f)
 	}
 	return err
@@ -364,4 +365,13 @@ func listAmount(minor int64, cur string) string {
 		pow *= 10
 	}
 	return fmt.Sprintf("%d.%0*d", minor/pow, scale, minor%pow)
+}
+
+// errorMessage is the message of a coded error, empty for any other error.
+func errorMessage(err error) string {
+	var e *models.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return ""
 }

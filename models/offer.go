@@ -378,3 +378,17 @@ func FirstInvoiceDate(start time.Time) time.Time {
 	d := Day(start)
 	return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
 }
+
+// OfferRow is an offers-list row with the names it shows.
+type OfferRow struct {
+	Offer
+	CustomerName   string
+	CustomerDomain string
+	ConsoleName    string
+	ProductName    string
+	ProductSKU     string
+	ProductFamily  ProductFamily
+}
+
+// TableName makes OfferRow scan from offers.
+func (OfferRow) TableName() string { return "offers" }

@@ -174,3 +174,14 @@ func (t *TransferToken) Consume(offerID int64, now time.Time) error {
 	t.UsedOfferID = &offerID
 	return nil
 }
+
+// TokenRow is a transfer token as its customer sees it: for whom, when,
+// and its state. The secret itself is never stored.
+type TokenRow struct {
+	TransferToken
+	ConsoleName      string
+	PublicResellerID string
+}
+
+// TableName makes TokenRow scan from transfer_tokens.
+func (TokenRow) TableName() string { return "transfer_tokens" }

@@ -18,20 +18,6 @@ var offerRoles = []models.Role{models.RoleSuperAdmin, models.RoleAdminAgent, mod
 // customerAdmins are the customer users told about offers and tokens.
 var customerAdmins = []models.Role{models.RoleCustomerAdmin}
 
-// OfferRow is an offers-list row with the names it shows.
-type OfferRow struct {
-	models.Offer
-	CustomerName   string
-	CustomerDomain string
-	ConsoleName    string
-	ProductName    string
-	ProductSKU     string
-	ProductFamily  models.ProductFamily
-}
-
-// TableName makes OfferRow scan from offers.
-func (OfferRow) TableName() string { return "offers" }
-
 // scopeOffers limits offers to what the actor may see (R-ROLE-6): a console
 // its own, a customer the ones sent to it (never drafts), the desk all.
 func scopeOffers(a models.Actor) func(*gorm.DB) *gorm.DB {
@@ -117,13 +103,13 @@ func offerCursor(o models.Offer) models.Cursor {
 }
 
 // ListOffers is one keyset page of the offers the actor may see, newest first.
-func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFilter, cursor string) (models.Page[OfferRow], error) {
-	var page models.Page[OfferRow]
+func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFilter, cursor string) (models.Page[models.OfferRow], error) {
+	var page models.Page[models.OfferRow]
 	if err := canListOffers(a); err != nil {
 		return page, err
 	}
 	after, has := models.DecodeCursor(cursor)
-	var rows []OfferRow
+	var rows []models.OfferRow
 	if err := offerKeyset(s.offerQuery(ctx, a, f), after, has).Select(offerSelect).Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
 		return page, fmt.Errorf("list offers: %w", err)
 	}
@@ -142,14 +128,14 @@ func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFi
 
 // ExportOffers streams every offer of the filter, in batches, and records
 // the export.
-func (s *Store) ExportOffers(ctx context.Context, a models.Actor, f models.OfferFilter, emit func(OfferRow) error) error {
+func (s *Store) ExportOffers(ctx context.Context, a models.Actor, f models.OfferFilter, emit func(models.OfferRow) error) error {
 	if err := canListOffers(a); err != nil {
 		return err
 	}
 	var after models.Cursor
 	has := false
 	for {
-		var rows []OfferRow
+		var rows []models.OfferRow
 		if err := offerKeyset(s.offerQuery(ctx, a, f), after, has).Select(offerSelect).Limit(1000).Find(&rows).Error; err != nil {
 			return fmt.Errorf("export offers: %w", err)
 		}
@@ -169,8 +155,8 @@ func (s *Store) ExportOffers(ctx context.Context, a models.Actor, f models.Offer
 }
 
 // GetOffer loads one offer the actor may see; any other id is not found.
-func (s *Store) GetOffer(ctx context.Context, a models.Actor, id int64) (OfferRow, error) {
-	var o OfferRow
+func (s *Store) GetOffer(ctx context.Context, a models.Actor, id int64) (models.OfferRow, error) {
+	var o models.OfferRow
 	if err := canListOffers(a); err != nil {
 		return o, err
 	}

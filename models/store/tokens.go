@@ -12,17 +12,6 @@ import (
 	"partnerconsole/models"
 )
 
-// TokenRow is a transfer token as its customer sees it: for whom, when,
-// and its state. The secret itself is never stored.
-type TokenRow struct {
-	models.TransferToken
-	ConsoleName      string
-	PublicResellerID string
-}
-
-// TableName makes TokenRow scan from transfer_tokens.
-func (TokenRow) TableName() string { return "transfer_tokens" }
-
 func requireCustomerAdmin(a models.Actor, p models.Permission) error {
 	if a.OrgKind != models.OrgCustomer || !a.Can(p) {
 		return models.Forbidden()
@@ -108,11 +97,11 @@ func insertToken(tx *gorm.DB, a models.Actor, consoleID int64, secret string, no
 }
 
 // ListTransferTokens lists the customer's tokens, newest first.
-func (s *Store) ListTransferTokens(ctx context.Context, a models.Actor) ([]TokenRow, error) {
+func (s *Store) ListTransferTokens(ctx context.Context, a models.Actor) ([]models.TokenRow, error) {
 	if err := requireCustomerAdmin(a, models.PermTokens); err != nil {
 		return nil, err
 	}
-	var rows []TokenRow
+	var rows []models.TokenRow
 	err := s.db.WithContext(ctx).Table("transfer_tokens").
 		Select("transfer_tokens.*, consoles.name AS console_name, consoles.public_reseller_id").
 		Joins("JOIN consoles ON consoles.id = transfer_tokens.console_id").
