@@ -194,6 +194,9 @@ func (o Offer) checkOpen(now time.Time) error {
 	return nil
 }
 
+// CheckOpen refuses a customer decision on an offer that is not open.
+func (o Offer) CheckOpen(now time.Time) error { return o.checkOpen(now) }
+
 // Accept records the customer's acceptance; the terms must be ticked.
 func (o *Offer) Accept(by Actor, termsTicked bool, now time.Time) error {
 	if err := o.checkOpen(now); err != nil {

@@ -240,71 +240,82 @@ func (s *Store) CreateOffer(ctx context.Context, a models.Actor, in models.Offer
 	}
 	if err != nil {
 		if uniqueViolation(err, "offers_open_token_key") {
-			return o, &models.Error{Code: models.CodeInvalid, Field: "token", Message: "Another open offer already uses this transfer token. Withdraw it first."}
+			return o, models.ErrTokenInOpenOffer()
 		}
 		return o, err
 	}
 	return o, nil
 }
 
+// createOffer loads the facts of a new offer under their locks, asks
+// models.DecideNewOffer, and writes the offer, its audit event and, when
+// sent, the customer's notice and the migration's step.
 func (s *Store) createOffer(tx *gorm.DB, a models.Actor, in models.OfferInput, currency string, send bool, now time.Time) (models.Offer, models.RedeemOutcome, error) {
-	var o models.Offer
-	var outcome models.RedeemOutcome
-	var product *models.Product
+	f, err := newOfferFacts(tx, a, in, currency, send)
+	if err != nil {
+		return models.Offer{}, "", err
+	}
+	d, err := models.DecideNewOffer(f, now)
+	if err != nil {
+		return models.Offer{}, d.Outcome, err
+	}
+	o := d.Offer
+	if err := tx.Create(&o).Error; err != nil {
+		return o, d.Outcome, fmt.Errorf("create offer: %w", err)
+	}
+	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "offer.created", RecordType: "offer", RecordID: o.ID, Before: nil, After: offerAudit(o), Orgs: []int64{a.OrgID}}); err != nil {
+		return o, d.Outcome, err
+	}
+	if send {
+		if err := s.afterSend(tx, a, now, &o, f.Migration); err != nil {
+			return o, d.Outcome, err
+		}
+	}
+	return o, d.Outcome, nil
+}
+
+// newOfferFacts loads what DecideNewOffer needs; the migration and the
+// transfer token are locked. A migration the maker may not see is not found.
+func newOfferFacts(tx *gorm.DB, a models.Actor, in models.OfferInput, currency string, send bool) (models.NewOfferFacts, error) {
+	f := models.NewOfferFacts{Maker: a, Input: in, Currency: currency, Send: send}
+	direct := f.Direct()
 	if in.ProductID > 0 {
 		var p models.Product
 		if err := tx.Take(&p, in.ProductID).Error; err == nil {
-			product = &p
+			f.Product = &p
+		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return f, fmt.Errorf("load product: %w", err)
 		}
 	}
-	direct := a.OrgKind == models.OrgOperator
-	var ba *models.BillingAccount
 	if !direct {
-		var b models.BillingAccount
-		if in.BillingAccountID > 0 && tx.Where("id = ? AND console_id = ?", in.BillingAccountID, a.OrgID).Take(&b).Error == nil {
-			ba = &b
-			currency = b.Currency
-		} else {
-			currency = ""
+		f.Currency = ""
+		if in.BillingAccountID > 0 {
+			var b models.BillingAccount
+			err := tx.Where("id = ? AND console_id = ?", in.BillingAccountID, a.OrgID).Take(&b).Error
+			if err == nil {
+				f.BillingAccount, f.Currency = &b, b.Currency
+			} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+				return f, fmt.Errorf("load billing account: %w", err)
+			}
 		}
 	}
-	terms, verr := in.Validate(product, currency, now, true)
-	fe, _ := models.AsValidation(verr)
-	if fe == nil {
-		fe = models.FieldErrors{}
-	}
-	if !direct && ba == nil {
-		fe.Add("billing_account_id", "Choose one of your billing accounts.")
-	}
-	if direct && !models.ValidCurrency(currency) {
-		fe.Add("currency", "Choose a currency.")
-	}
-	// The customer: one of the console's own, or a transferring one by domain.
+	// The customer: one the maker may see, or a transferring one by domain.
 	var cust models.Customer
+	var err error
 	switch {
 	case in.CustomerID > 0:
-		if err := tx.Scopes(scopeCustomers(a)).Where("customers.id = ?", in.CustomerID).Take(&cust).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				fe.Add("customer_id", "Choose a customer from the list.")
-			} else {
-				return o, outcome, err
-			}
-		} else if direct && cust.Channel != models.ChannelDirect {
-			fe.Add("customer_id", "Direct offers are for direct customers only.")
-		}
+		err = tx.Scopes(scopeCustomers(a)).Where("customers.id = ?", in.CustomerID).Take(&cust).Error
 	case in.Domain != "" && !direct:
 		if d, ok := models.NormalizeDomain(in.Domain); ok {
-			if err := tx.Where("domain = ?", d).Take(&cust).Error; err != nil {
-				if !errors.Is(err, gorm.ErrRecordNotFound) {
-					return o, outcome, err
-				}
-				fe.Add("domain", errUnknownDomain.Message)
-				outcome = models.RedeemWrong
-			}
+			err = tx.Where("domain = ?", d).Take(&cust).Error
 		}
 	}
-	// The migration this offer belongs to (R-MEET-2 step 7, R-MEET-3).
-	var mig *models.MeetMigration
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return f, fmt.Errorf("load customer: %w", err)
+	}
+	if err == nil && cust.ID != 0 {
+		f.Customer = &cust
+	}
 	if in.MigrationID > 0 {
 		var m models.MeetMigration
 		q := forUpdate(tx).Where("id = ? AND state = ?", in.MigrationID, models.MigrationOpen)
@@ -314,87 +325,35 @@ func (s *Store) createOffer(tx *gorm.DB, a models.Actor, in models.OfferInput, c
 			q = q.Where("console_id = ?", a.OrgID)
 		}
 		if err := q.Take(&m).Error; err != nil {
-			return o, outcome, notFound(err)
+			return f, notFound(err)
 		}
-		if cust.ID != 0 && m.CustomerID != cust.ID {
-			fe.Add("customer_id", "This offer belongs to another customer's migration.")
-		}
-		mig = &m
+		f.Migration = &m
 	}
-	// The transfer token, checked for this console and customer (R-TOK-2).
-	var tok *models.TransferToken
-	if in.Token != "" && !direct && cust.ID != 0 {
-		t, oc, err := redeemToken(tx, a.OrgID, cust.ID, in.Token, now)
-		if err != nil {
-			return o, outcome, err
+	if in.Token != "" && !direct && f.Customer != nil {
+		if f.Token, err = lockTokenBySecret(tx, in.Token); err != nil {
+			return f, err
 		}
-		outcome = oc
-		if e := oc.Err(); e != nil {
-			fe.Add("token", oc.Message())
-		} else {
-			tok = &t
-		}
-	} else if cust.ID != 0 && !direct && cust.ConsoleID != nil && *cust.ConsoleID != a.OrgID {
-		fe.Add("token", "Enter the transfer token the customer gave you.")
-	} else if mig != nil && !direct && in.Token == "" {
-		fe.Add("token", "Enter the transfer token the customer made for this migration (step 6).")
 	}
-	// Direct offers of Meet hardware: at least 7 days before the renewal.
-	if direct && product != nil && product.Family == models.FamilyMeetHardware && cust.ID != 0 && len(fe) == 0 {
+	if direct && f.Product != nil && f.Product.Family == models.FamilyMeetHardware && f.Customer != nil {
 		var renewal []time.Time
-		if err := tx.Table("subscriptions").Where("customer_id = ? AND product_id = ? AND (channel = 'offline' OR plan = 'grace')", cust.ID, product.ID).
+		if err := tx.Table("subscriptions").Where("customer_id = ? AND product_id = ? AND (channel = 'offline' OR plan = 'grace')", cust.ID, f.Product.ID).
 			Order("end_date").Limit(1).Pluck("end_date", &renewal).Error; err != nil {
-			return o, outcome, err
+			return f, fmt.Errorf("load Meet renewal: %w", err)
 		}
 		if len(renewal) > 0 {
-			if err := models.CheckDirectOffer(renewal[0], now); err != nil {
-				return o, outcome, err
-			}
+			f.MeetRenewal = &renewal[0]
 		}
 	}
-	if len(fe) > 0 {
-		return o, outcome, fe.Err()
-	}
-	o = models.Offer{CustomerID: cust.ID, ProductID: product.ID, Quantity: terms.Quantity, Plan: in.Plan,
-		UnitPriceMinor: terms.UnitPrice, Currency: currency, StartDate: terms.StartDate, ExpiresOn: terms.ExpiresOn,
-		Message: in.Message, PONumber: in.PONumber, State: models.OfferDraft, CreatedByName: a.Name, CreatedAt: now, UpdatedAt: now}
-	if !direct {
-		cid := a.OrgID
-		o.ConsoleID = &cid
-		o.BillingAccountID = &ba.ID
-	}
-	if a.UserID != 0 {
-		uid := a.UserID
-		o.CreatedByID = &uid
-	}
-	if lp, ok, err := listPrice(tx, product.ID, in.Plan, currency); err != nil {
-		return o, outcome, err
-	} else if ok {
-		o.ListPriceMinor = &lp
-	}
-	if tok != nil {
-		o.TransferTokenID = &tok.ID
-	}
-	if mig != nil {
-		o.MigrationID = &mig.ID
-	}
-	if send {
-		if err := o.Send(now); err != nil {
-			return o, outcome, err
+	if f.Product != nil && models.ValidCurrency(f.Currency) {
+		lp, ok, err := listPrice(tx, f.Product.ID, in.Plan, f.Currency)
+		if err != nil {
+			return f, err
+		}
+		if ok {
+			f.ListPrice = &lp
 		}
 	}
-	if err := tx.Create(&o).Error; err != nil {
-		return o, outcome, fmt.Errorf("create offer: %w", err)
-	}
-	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "offer.created", RecordType: "offer", RecordID: o.ID, Before: nil, After: offerAudit(o), Orgs: []int64{a.OrgID}}); err != nil {
-		return o, outcome, err
-	}
-	if send {
-		if err := s.afterSend(tx, a, now, &o, mig); err != nil {
-			return o, outcome, err
-		}
-	}
-	return o, outcome, nil
+	return f, nil
 }
 
 func offerAudit(o models.Offer) map[string]any {
@@ -423,10 +382,7 @@ func (s *Store) afterSend(tx *gorm.DB, a models.Actor, now time.Time, o *models.
 		}
 	}
 	if mig != nil {
-		step := models.StepOffer
-		if mig.Path == models.PathDirect {
-			step = models.DirectStepOffer
-		}
+		step := models.OfferSentStep(*mig)
 		done, err := stepsDone(tx, mig.ID)
 		if err != nil {
 			return err
@@ -573,41 +529,27 @@ func customerName(tx *gorm.DB, id int64) string {
 
 // AcceptOffer is R-OFF-3 in one transaction: the offer row is locked FOR
 // UPDATE, so of two concurrent accepts exactly one wins and the other is told
-// the offer is already accepted. The subscription is created, or moved to the
-// offering console, online and auto-renewing; the transfer token is
-// consumed; the offer is accepted; audit and notices are written. Without
-// accepted platform terms the subscription is suspended (R-OFF-5).
+// the offer is already accepted. models.DecideAccept decides; this writes
+// the subscriptions it placed, the consumed token, the moved customer, the
+// accepted offer, the migration step, audit events and notices.
 func (s *Store) AcceptOffer(ctx context.Context, a models.Actor, id int64, termsTicked bool) (models.Offer, error) {
 	var o models.Offer
 	if err := requireCustomerAdmin(a, models.PermOfferAccept); err != nil {
 		return o, err
 	}
 	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		var err error
-		o, err = s.lockOffer(tx, a, id)
+		f, err := s.acceptFacts(tx, a, id, now)
 		if err != nil {
 			return err
 		}
-		if err := o.Accept(a, termsTicked, now); err != nil {
+		d, err := models.DecideAccept(f, a, termsTicked, now)
+		if err != nil {
 			return err
 		}
-		var cust models.Customer
-		if err := forUpdate(tx).Take(&cust, o.CustomerID).Error; err != nil {
-			return notFound(err)
-		}
-		var product models.Product
-		if err := tx.Take(&product, o.ProductID).Error; err != nil {
-			return fmt.Errorf("load product: %w", err)
-		}
-		if o.TransferTokenID != nil {
-			var t models.TransferToken
-			if err := forUpdate(tx).Take(&t, *o.TransferTokenID).Error; err != nil {
-				return fmt.Errorf("load token: %w", err)
-			}
-			if err := t.Consume(o.ID, now); err != nil {
-				return err
-			}
-			if err := tx.Model(&t).Updates(map[string]any{"used_at": t.UsedAt, "used_offer_id": t.UsedOfferID}).Error; err != nil {
+		o = d.Offer
+		cust := f.Customer
+		if t := d.Token; t != nil {
+			if err := tx.Model(t).Updates(map[string]any{"used_at": t.UsedAt, "used_offer_id": t.UsedOfferID}).Error; err != nil {
 				return fmt.Errorf("consume token: %w", err)
 			}
 			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "transfer_token.used", RecordType: "transfer_token", RecordID: t.ID, Before: nil, After: map[string]any{"offer_id": o.ID}, Orgs: []int64{cust.ID}}); err != nil {
@@ -619,12 +561,11 @@ func (s *Store) AcceptOffer(ctx context.Context, a models.Actor, id int64, terms
 				return err
 			}
 		}
-		sub, err := s.placeSubscription(tx, a, now, o, cust, product)
+		sub, err := writePlacement(tx, a, now, o, d.Placement)
 		if err != nil {
 			return err
 		}
-		// A transfer moves the customer to the offering console.
-		if o.TransferTokenID != nil && o.ConsoleID != nil && (cust.ConsoleID == nil || *cust.ConsoleID != *o.ConsoleID) {
+		if d.MoveCustomer {
 			before := map[string]any{"console_id": cust.ConsoleID, "channel": cust.Channel}
 			if err := tx.Model(&cust).Updates(map[string]any{"console_id": *o.ConsoleID, "channel": models.ChannelReseller, "updated_at": now}).Error; err != nil {
 				return fmt.Errorf("move customer: %w", err)
@@ -643,30 +584,67 @@ func (s *Store) AcceptOffer(ctx context.Context, a models.Actor, id int64, terms
 			return err
 		}
 		if err := notifyOfferMaker(tx, now, o, Notice{Kind: models.NoticeOfferAccepted, Title: "{{.Customer}} accepted your offer",
-			Body: "{{.Quantity}} × {{.Product}} is now online.", Args: []any{"Customer", cust.Name, "Quantity", o.Quantity, "Product", product.Name}}); err != nil {
+			Body: "{{.Quantity}} × {{.Product}} is now online.", Args: []any{"Customer", cust.Name, "Quantity", o.Quantity, "Product", f.Product.Name}}); err != nil {
 			return err
 		}
-		if o.MigrationID != nil {
-			var m models.MeetMigration
-			if err := forUpdate(tx).Where("id = ? AND state = ?", *o.MigrationID, models.MigrationOpen).Take(&m).Error; err == nil {
-				step := models.StepAccepted
-				if m.Path == models.PathDirect {
-					step = models.DirectStepAccepted
-				}
-				done, err := stepsDone(tx, m.ID)
-				if err != nil {
-					return err
-				}
-				if m.CheckStep(done, step) == nil {
-					if err := doStep(tx, a, now, &m, step, fmt.Sprintf("subscription #%d", sub.ID)); err != nil {
-						return err
-					}
-				}
-			} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+		if d.MigrationStep != 0 {
+			if err := doStep(tx, a, now, f.Migration, d.MigrationStep, fmt.Sprintf("subscription #%d", sub.ID)); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	return o, err
+}
+
+// acceptFacts loads what models.DecideAccept needs, locking the offer, the
+// customer, the token, the subscriptions and the migration in that order.
+// Once the offer is seen not to be open, nothing else is loaded.
+func (s *Store) acceptFacts(tx *gorm.DB, a models.Actor, id int64, now time.Time) (models.AcceptFacts, error) {
+	var f models.AcceptFacts
+	var err error
+	if f.Offer, err = s.lockOffer(tx, a, id); err != nil {
+		return f, err
+	}
+	if f.Offer.CheckOpen(now) != nil {
+		return f, nil // DecideAccept names the reason
+	}
+	o := f.Offer
+	if err := forUpdate(tx).Take(&f.Customer, o.CustomerID).Error; err != nil {
+		return f, notFound(err)
+	}
+	if err := tx.Take(&f.Product, o.ProductID).Error; err != nil {
+		return f, fmt.Errorf("load product: %w", err)
+	}
+	if o.TransferTokenID != nil {
+		var t models.TransferToken
+		if err := forUpdate(tx).Take(&t, *o.TransferTokenID).Error; err != nil {
+			return f, fmt.Errorf("load token: %w", err)
+		}
+		f.Token = &t
+	}
+	if f.Existing, err = lockSubscriptions(tx, o.CustomerID, o.ProductID); err != nil {
+		return f, err
+	}
+	if o.TransferTokenID != nil {
+		if err := forUpdate(tx).Where(`customer_id = ? AND status = 'active' AND product_id <> ?
+			AND product_id IN (SELECT id FROM products WHERE family = ?)`, o.CustomerID, o.ProductID, f.Product.Family).
+			Order("id").Find(&f.Family).Error; err != nil {
+			return f, fmt.Errorf("load product group: %w", err)
+		}
+	}
+	if o.MigrationID != nil {
+		var m models.MeetMigration
+		err := forUpdate(tx).Where("id = ? AND state = ?", *o.MigrationID, models.MigrationOpen).Take(&m).Error
+		switch {
+		case err == nil:
+			f.Migration = &m
+			if f.StepsDone, err = stepsDone(tx, m.ID); err != nil {
+				return f, err
+			}
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return f, fmt.Errorf("load migration: %w", err)
+		}
+	}
+	return f, nil
 }
