@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // AcceptFacts is what deciding a customer's acceptance needs, loaded by the
 // store under its locks (R-OFF-3).
@@ -47,7 +50,7 @@ func DecideAccept(f AcceptFacts, by Actor, termsTicked bool, now time.Time) (Acc
 	}
 	if o.TransferTokenID != nil {
 		if f.Token == nil || f.Token.ID != *o.TransferTokenID {
-			return d, &Error{Code: CodeInternal, Message: "The offer's transfer token was not loaded."}
+			return d, fmt.Errorf("accept offer %d: its transfer token was not loaded", o.ID)
 		}
 		t := *f.Token
 		if err := t.Consume(o.ID, now); err != nil {

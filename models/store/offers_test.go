@@ -211,3 +211,39 @@ func TestOfferTenantIsolation(t *testing.T) {
 	_, _, err = f.Store.CreateTransferToken(bg, f.Actor("custA:customer_billing"), f.ConsoleB.PublicResellerID)
 	wantCode(t, "billing creates a token", err, models.CodeForbidden)
 }
+
+// Issue 8 §9: a plain offer (no transfer token, no Meet migration) never
+// moves or ends another reseller's subscription of the product; it creates
+// the offering console's own.
+func TestPlainOfferLeavesAnotherResellersSubscription(t *testing.T) {
+	f := storetest.Seed(t)
+	ba := billingAccount(t, f, "A")
+	cb := f.ConsoleB.ID
+	theirs := addSubscription(t, f, f.CustomerA.ID, &cb)
+	o, err := f.Store.CreateOffer(bg, f.Actor("A:sales_agent"), models.OfferInput{CustomerID: f.CustomerA.ID, ProductID: theirs.ProductID,
+		Quantity: "3", Plan: models.PlanAnnualMonthly, UnitPrice: "7", BillingAccountID: ba.ID}, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Store.AcceptOffer(bg, f.Actor("custA:customer_admin"), o.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	var after models.Subscription
+	f.Gorm.Take(&after, theirs.ID)
+	if after.ConsoleID == nil || *after.ConsoleID != cb || after.Status != models.SubActive || after.Quantity != theirs.Quantity ||
+		after.RenewalOption != theirs.RenewalOption || !after.UpdatedAt.Equal(theirs.UpdatedAt) {
+		t.Errorf("console B's subscription changed: %+v", after)
+	}
+	got, _ := f.Store.GetOffer(bg, f.Actor("A:sales_agent"), o.ID)
+	if got.SubscriptionID == nil || *got.SubscriptionID == theirs.ID {
+		t.Fatalf("offer's subscription: %v", got.SubscriptionID)
+	}
+	var mine models.Subscription
+	f.Gorm.Take(&mine, *got.SubscriptionID)
+	if mine.ConsoleID == nil || *mine.ConsoleID != f.ConsoleA.ID || mine.Quantity != 3 {
+		t.Errorf("new subscription: %+v", mine)
+	}
+	if n := countRows(t, f.Gorm, "audit_events", "record_type = 'subscription' AND record_id = ?", theirs.ID); n != 0 {
+		t.Errorf("%d audit events on console B's subscription", n)
+	}
+}
