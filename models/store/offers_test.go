@@ -94,7 +94,7 @@ func TestConcurrentAcceptExactlyOneWins(t *testing.T) {
 	if countRows(t, f.Gorm, "notifications", "kind = ?", models.NoticeOfferAccepted) == 0 {
 		t.Error("no notice to the reseller")
 	}
-	lifted, err := f.Store.AcceptTerms(bg, f.Actor("custA:customer_admin"))
+	lifted, err := f.Store.AcceptTerms(bg, f.Actor("custA:customer_admin"), 0)
 	if err != nil || lifted != 1 {
 		t.Fatalf("accept terms: %d %v", lifted, err)
 	}
@@ -102,7 +102,7 @@ func TestConcurrentAcceptExactlyOneWins(t *testing.T) {
 	if sub.Status != models.SubActive || len(sub.SuspensionReasons) != 0 {
 		t.Errorf("terms accepted, still suspended: %+v", sub)
 	}
-	_, err = f.Store.AcceptTerms(bg, f.Actor("custA:customer_viewer"))
+	_, err = f.Store.AcceptTerms(bg, f.Actor("custA:customer_viewer"), 0)
 	wantCode(t, "viewer accepts terms", err, models.CodeForbidden)
 }
 
