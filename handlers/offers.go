@@ -101,7 +101,7 @@ func (h *H) offerDetail(c echo.Context, id int64, status int, form views.Form) e
 	now := h.Store.Now()
 	v := offers.DetailView{Offer: o, Base: offersBase(a), Form: form,
 		Open:      o.State == models.OfferSent && !o.ExpiredAt(now),
-		CanManage: (a.OrgKind == models.OrgConsole && a.Can(models.PermOffers)) || (a.OrgKind == models.OrgOperator && a.Can(models.PermDirectOffers) && o.ConsoleID == nil)}
+		CanManage: o.ManagedBy(a)}
 	if a.OrgKind == models.OrgCustomer {
 		cust, err := h.Store.GetCustomer(ctx(c), a, a.OrgID)
 		if err != nil {

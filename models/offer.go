@@ -159,6 +159,19 @@ func (o Offer) stateConflict() error {
 	return &Error{Code: CodeConflict, Message: "This offer cannot change from its current state."}
 }
 
+// ManagedBy tells whether a maker may send or withdraw the offer: a
+// console partner with offers permission its own console's offers (the
+// store scopes them), a desk sales rep only direct offers.
+func (o Offer) ManagedBy(a Actor) bool {
+	switch a.OrgKind {
+	case OrgConsole:
+		return a.Can(PermOffers) && o.ConsoleID != nil && *o.ConsoleID == a.OrgID
+	case OrgOperator:
+		return a.Can(PermDirectOffers) && o.ConsoleID == nil
+	}
+	return false
+}
+
 // Send sends a draft to the customer; its expiry must still be ahead.
 func (o *Offer) Send(now time.Time) error {
 	if o.State == OfferDraft && o.ExpiredAt(now) {

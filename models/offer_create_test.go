@@ -217,3 +217,28 @@ func TestTransferTokenRules(t *testing.T) {
 		}
 	})
 }
+
+func TestOfferManagedBy(t *testing.T) {
+	own := Offer{ConsoleID: refOf(int64(7))}
+	direct := Offer{}
+	cases := []struct {
+		name  string
+		actor Actor
+		offer Offer
+		want  bool
+	}{
+		{"console's own offer", Actor{OrgID: 7, OrgKind: OrgConsole, Role: RoleSalesAgent}, own, true},
+		{"another console's offer", Actor{OrgID: 8, OrgKind: OrgConsole, Role: RoleSalesAgent}, own, false},
+		{"helpdesk cannot manage offers", Actor{OrgID: 7, OrgKind: OrgConsole, Role: RoleHelpdeskAgent}, own, false},
+		{"sales rep's direct offer", Actor{OrgID: 1, OrgKind: OrgOperator, Role: RoleSalesRep}, direct, true},
+		{"sales rep and a console's offer", Actor{OrgID: 1, OrgKind: OrgOperator, Role: RoleSalesRep}, own, false},
+		{"customer admin", Actor{OrgID: 3, OrgKind: OrgCustomer, Role: RoleCustomerAdmin}, own, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.offer.ManagedBy(c.actor); got != c.want {
+				t.Errorf("got %v", got)
+			}
+		})
+	}
+}

@@ -416,7 +416,7 @@ func (s *Store) SendOffer(ctx context.Context, a models.Actor, id int64) error {
 		if err != nil {
 			return err
 		}
-		if a.OrgKind == models.OrgOperator && o.ConsoleID != nil {
+		if !o.ManagedBy(a) {
 			return models.NotFound()
 		}
 		if err := o.Send(now); err != nil {
@@ -442,7 +442,7 @@ func (s *Store) WithdrawOffer(ctx context.Context, a models.Actor, id int64) err
 		if err != nil {
 			return err
 		}
-		if a.OrgKind == models.OrgOperator && o.ConsoleID != nil {
+		if !o.ManagedBy(a) {
 			return models.NotFound()
 		}
 		was := o.State
