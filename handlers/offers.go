@@ -108,6 +108,11 @@ func (h *H) offerDetail(c echo.Context, id int64, status int, form views.Form) e
 			return err
 		}
 		v.TermsAccepted = cust.TOSAcceptedAt != nil
+		if v.Open && a.Can(models.PermOfferAccept) {
+			if v.Preview, err = h.Store.AcceptPreview(ctx(c), a, id); err != nil {
+				return err
+			}
+		}
 	}
 	return Render(c, status, offers.Detail(h.page(c, "Offer"), v))
 }

@@ -248,3 +248,33 @@ func TestDecideAccept(t *testing.T) {
 		})
 	}
 }
+
+func TestPlacementLines(t *testing.T) {
+	mine, other := refOf(int64(7)), refOf(int64(8))
+	f := acceptFacts()
+	f.Offer.TransferTokenID = refOf(int64(40))
+	voice := sub(4, other)
+	voice.ProductID = 6
+	p := PlaceSubscription(PlacementFacts{Offer: f.Offer, Customer: f.Customer, Product: f.Product,
+		Existing: []Subscription{sub(1, other), sub(2, mine)}, Family: []Subscription{voice}}, t0)
+	got := p.Lines()
+	want := []struct {
+		effect PlacementEffect
+		id     int64
+	}{{PlaceUpdated, 2}, {PlaceEnded, 1}, {PlaceFollows, 4}}
+	if len(got) != len(want) {
+		t.Fatalf("%d lines", len(got))
+	}
+	for i, w := range want {
+		t.Run(string(w.effect), func(t *testing.T) {
+			if got[i].Effect != w.effect || got[i].Sub.ID != w.id || got[i].Effect.Label() == string(w.effect) {
+				t.Errorf("line %d: %+v", i, got[i])
+			}
+		})
+	}
+	t.Run("shown as it is today", func(t *testing.T) {
+		if *got[1].Sub.ConsoleID != 8 || got[1].Sub.Status != SubActive {
+			t.Errorf("ended line shows the future: %+v", got[1].Sub)
+		}
+	})
+}

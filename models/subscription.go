@@ -261,3 +261,66 @@ func PlaceSubscription(f PlacementFacts, now time.Time) Placement {
 	}
 	return p
 }
+
+// PlacementEffect says what accepting an offer does to one subscription.
+type PlacementEffect string
+
+const (
+	PlaceCreated   PlacementEffect = "created"
+	PlaceUpdated   PlacementEffect = "updated"
+	PlaceEnded     PlacementEffect = "ended"
+	PlaceFollows   PlacementEffect = "follows"
+	PlaceUntouched PlacementEffect = "untouched"
+)
+
+// Label says the effect to the customer before it accepts.
+func (e PlacementEffect) Label() string {
+	switch e {
+	case PlaceCreated:
+		return "A new subscription is created with the offer's quantity, plan and price."
+	case PlaceUpdated:
+		return "This subscription takes the offer's quantity, plan and price, sold by the offering reseller."
+	case PlaceEnded:
+		return "This subscription ends at its end date: its licences are consolidated into the offer's subscription."
+	case PlaceFollows:
+		return "This subscription of the same product group moves to the offering reseller with the transfer."
+	case PlaceUntouched:
+		return "Not changed: it stays with whoever sells it today."
+	}
+	return string(e)
+}
+
+// PlacementLine is one subscription and what accepting does to it: the
+// subscription as it is today (for a new one, as it will be).
+type PlacementLine struct {
+	Effect PlacementEffect
+	Sub    Subscription
+}
+
+// Lines lists the placement for the customer: the offer's subscription
+// first, then the ones that end, follow a transfer, or stay as they are.
+func (p Placement) Lines() []PlacementLine {
+	var out []PlacementLine
+	if p.Created {
+		out = append(out, PlacementLine{PlaceCreated, p.Sub})
+	} else if p.Moved != nil {
+		out = append(out, PlacementLine{PlaceUpdated, p.Moved.Before})
+	}
+	for _, c := range p.Ended {
+		out = append(out, PlacementLine{PlaceEnded, c.Before})
+	}
+	for _, c := range p.FamilyMoved {
+		out = append(out, PlacementLine{PlaceFollows, c.Before})
+	}
+	for _, s := range p.Untouched {
+		out = append(out, PlacementLine{PlaceUntouched, s})
+	}
+	return out
+}
+
+// PlacementRow is a PlacementLine with the names the offer page shows.
+type PlacementRow struct {
+	PlacementLine
+	ProductName string
+	SellerName  string // "" when the platform sells it directly
+}

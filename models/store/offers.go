@@ -601,16 +601,28 @@ func (s *Store) AcceptOffer(ctx context.Context, a models.Actor, id int64, terms
 // customer, the token, the subscriptions and the migration in that order.
 // Once the offer is seen not to be open, nothing else is loaded.
 func (s *Store) acceptFacts(tx *gorm.DB, a models.Actor, id int64, now time.Time) (models.AcceptFacts, error) {
+	return loadAcceptFacts(tx, a, id, now, true)
+}
+
+// loadAcceptFacts loads the facts of an acceptance; lock takes the row
+// locks, a preview reads without them.
+func loadAcceptFacts(tx *gorm.DB, a models.Actor, id int64, now time.Time, lock bool) (models.AcceptFacts, error) {
 	var f models.AcceptFacts
-	var err error
-	if f.Offer, err = s.lockOffer(tx, a, id); err != nil {
-		return f, err
+	q := func() *gorm.DB {
+		if lock {
+			return forUpdate(tx)
+		}
+		return tx
+	}
+	err := q().Scopes(scopeOffers(a)).Where("offers.id = ?", id).Take(&f.Offer).Error
+	if err != nil {
+		return f, notFound(err)
 	}
 	if f.Offer.CheckOpen(now) != nil {
 		return f, nil // DecideAccept names the reason
 	}
 	o := f.Offer
-	if err := forUpdate(tx).Take(&f.Customer, o.CustomerID).Error; err != nil {
+	if err := q().Take(&f.Customer, o.CustomerID).Error; err != nil {
 		return f, notFound(err)
 	}
 	if err := tx.Take(&f.Product, o.ProductID).Error; err != nil {
@@ -618,16 +630,16 @@ func (s *Store) acceptFacts(tx *gorm.DB, a models.Actor, id int64, now time.Time
 	}
 	if o.TransferTokenID != nil {
 		var t models.TransferToken
-		if err := forUpdate(tx).Take(&t, *o.TransferTokenID).Error; err != nil {
+		if err := q().Take(&t, *o.TransferTokenID).Error; err != nil {
 			return f, fmt.Errorf("load token: %w", err)
 		}
 		f.Token = &t
 	}
-	if f.Existing, err = lockSubscriptions(tx, o.CustomerID, o.ProductID); err != nil {
-		return f, err
+	if err := q().Where("customer_id = ? AND product_id = ?", o.CustomerID, o.ProductID).Order("id").Find(&f.Existing).Error; err != nil {
+		return f, fmt.Errorf("load subscriptions: %w", err)
 	}
 	if o.TransferTokenID != nil {
-		if err := forUpdate(tx).Where(`customer_id = ? AND status = 'active' AND product_id <> ?
+		if err := q().Where(`customer_id = ? AND status = 'active' AND product_id <> ?
 			AND product_id IN (SELECT id FROM products WHERE family = ?)`, o.CustomerID, o.ProductID, f.Product.Family).
 			Order("id").Find(&f.Family).Error; err != nil {
 			return f, fmt.Errorf("load product group: %w", err)
@@ -635,7 +647,7 @@ func (s *Store) acceptFacts(tx *gorm.DB, a models.Actor, id int64, now time.Time
 	}
 	if o.MigrationID != nil {
 		var m models.MeetMigration
-		err := forUpdate(tx).Where("id = ? AND state = ?", *o.MigrationID, models.MigrationOpen).Take(&m).Error
+		err := q().Where("id = ? AND state = ?", *o.MigrationID, models.MigrationOpen).Take(&m).Error
 		switch {
 		case err == nil:
 			f.Migration = &m
@@ -647,4 +659,63 @@ func (s *Store) acceptFacts(tx *gorm.DB, a models.Actor, id int64, now time.Time
 		}
 	}
 	return f, nil
+}
+
+// AcceptPreview tells a customer admin, before accepting, what accepting
+// the offer would do to its subscriptions (issue 8 §9): which one is
+// created or changed, which end, which move with a transfer and which stay
+// with their reseller. Nothing is locked or changed; an offer that is no
+// longer open has no preview.
+func (s *Store) AcceptPreview(ctx context.Context, a models.Actor, id int64) ([]models.PlacementRow, error) {
+	if err := requireCustomerAdmin(a, models.PermOfferAccept); err != nil {
+		return nil, err
+	}
+	db := s.db.WithContext(ctx)
+	now := s.Now()
+	f, err := loadAcceptFacts(db, a, id, now, false)
+	if err != nil {
+		return nil, err
+	}
+	d, err := models.DecideAccept(f, a, true, now)
+	if err != nil {
+		return nil, nil
+	}
+	lines := d.Placement.Lines()
+	var productIDs, consoleIDs []int64
+	for _, l := range lines {
+		productIDs = append(productIDs, l.Sub.ProductID)
+		if l.Sub.ConsoleID != nil {
+			consoleIDs = append(consoleIDs, *l.Sub.ConsoleID)
+		}
+	}
+	type named struct {
+		ID   int64
+		Name string
+	}
+	var products, consoles []named
+	if err := db.Table("products").Select("id, name").Where("id IN ?", productIDs).Scan(&products).Error; err != nil {
+		return nil, fmt.Errorf("load product names: %w", err)
+	}
+	if len(consoleIDs) > 0 {
+		if err := db.Table("consoles").Select("id, name").Where("id IN ?", consoleIDs).Scan(&consoles).Error; err != nil {
+			return nil, fmt.Errorf("load console names: %w", err)
+		}
+	}
+	name := func(list []named, id int64) string {
+		for _, n := range list {
+			if n.ID == id {
+				return n.Name
+			}
+		}
+		return ""
+	}
+	rows := make([]models.PlacementRow, 0, len(lines))
+	for _, l := range lines {
+		r := models.PlacementRow{PlacementLine: l, ProductName: name(products, l.Sub.ProductID)}
+		if l.Sub.ConsoleID != nil {
+			r.SellerName = name(consoles, *l.Sub.ConsoleID)
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
 }

@@ -225,8 +225,20 @@ func TestPlainOfferLeavesAnotherResellersSubscription(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Before accepting, the customer sees what will happen.
+	rows, err := f.Store.AcceptPreview(bg, f.Actor("custA:customer_admin"), o.ID)
+	if err != nil || len(rows) != 2 || rows[0].Effect != models.PlaceCreated || rows[1].Effect != models.PlaceUntouched ||
+		rows[1].Sub.ID != theirs.ID || rows[1].SellerName == "" || rows[0].ProductName == "" {
+		t.Fatalf("preview: %+v %v", rows, err)
+	}
+	if _, err := f.Store.AcceptPreview(bg, f.Actor("custB:customer_admin"), o.ID); !isNotFound(err) {
+		t.Errorf("another customer previews the offer: %v", err)
+	}
 	if _, err := f.Store.AcceptOffer(bg, f.Actor("custA:customer_admin"), o.ID, true); err != nil {
 		t.Fatal(err)
+	}
+	if rows, err := f.Store.AcceptPreview(bg, f.Actor("custA:customer_admin"), o.ID); err != nil || len(rows) != 0 {
+		t.Errorf("preview of an accepted offer: %+v %v", rows, err)
 	}
 	var after models.Subscription
 	f.Gorm.Take(&after, theirs.ID)

@@ -9,16 +9,6 @@ import (
 	"partnerconsole/models"
 )
 
-// lockSubscriptions locks the customer's subscriptions of one product,
-// whoever sells them, oldest first.
-func lockSubscriptions(tx *gorm.DB, customerID, productID int64) ([]models.Subscription, error) {
-	var subs []models.Subscription
-	if err := forUpdate(tx).Where("customer_id = ? AND product_id = ?", customerID, productID).Order("id").Find(&subs).Error; err != nil {
-		return nil, fmt.Errorf("load subscriptions: %w", err)
-	}
-	return subs, nil
-}
-
 // writePlacement writes what models.PlaceSubscription decided for an
 // accepted offer: the created or moved subscription, the consolidated ones
 // and the family moved by a transfer, each with its audit event; a
