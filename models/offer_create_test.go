@@ -191,7 +191,7 @@ func TestTransferTokenRules(t *testing.T) {
 				t.Errorf("%d failures: %v", c.failures, err)
 			}
 		}
-		if ErrTokenThrottled() == ErrTokenThrottled() {
+		if first, second := ErrTokenThrottled(), ErrTokenThrottled(); first == second {
 			t.Error("the throttle error is shared, mutable state")
 		}
 	})
