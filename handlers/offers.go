@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,7 +12,7 @@ import (
 
 	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
-	"partnerconsole/models/store"
+
 	"partnerconsole/views/offers"
 )
 
@@ -38,7 +39,7 @@ func offerFilter(c echo.Context) models.OfferFilter {
 func (h *H) Offers(c echo.Context) error {
 	a := mustActor(c)
 	f := offerFilter(c)
-	page, l, err := pagedList(c, offersBase(a), func(cursor string) (models.Page[store.OfferRow], error) {
+	page, l, err := pagedList(c, offersBase(a), func(cursor string) (models.Page[models.OfferRow], error) {
 		return h.Store.ListOffers(ctx(c), a, f, cursor)
 	})
 	if err != nil {
@@ -68,7 +69,7 @@ func (h *H) OffersCSV(c echo.Context) error {
 	header := []string{"id", "state", "customer", "domain", "from", "sku", "product", "quantity", "plan", "unit_price_minor", "currency",
 		"total_minor", "start_date", "expires_on", "po_number", "created_at"}
 	return h.exportCSV(c, "offers", header, func(write func(...string) error) error {
-		return h.Store.ExportOffers(ctx(c), a, f, func(o store.OfferRow) error {
+		return h.Store.ExportOffers(ctx(c), a, f, func(o models.OfferRow) error {
 			return write(fmt.Sprint(o.ID), string(o.State), csvSafe(o.CustomerName), o.CustomerDomain, csvSafe(o.ConsoleName), o.ProductSKU,
 				o.ProductName, fmt.Sprint(o.Quantity), string(o.Plan), fmt.Sprint(o.UnitPriceMinor), o.Currency, fmt.Sprint(o.Total()),
 				o.StartDate.Format("2006-01-02"), o.ExpiresOn.Format("2006-01-02"), csvSafe(o.PONumber), o.CreatedAt.UTC().Format(time.RFC3339))
@@ -85,13 +86,18 @@ func (h *H) offerDetail(c echo.Context, id int64, status int, form forms.OfferDe
 	now := h.Store.Now()
 	v := offers.DetailView{Offer: o, Base: offersBase(a), Form: form,
 		Open:      o.State == models.OfferSent && !o.ExpiredAt(now),
-		CanManage: (a.OrgKind == models.OrgConsole && a.Can(models.PermOffers)) || (a.OrgKind == models.OrgOperator && a.Can(models.PermDirectOffers) && o.ConsoleID == nil)}
+		CanManage: o.ManagedBy(a)}
 	if a.OrgKind == models.OrgCustomer {
 		cust, err := h.Store.GetCustomer(ctx(c), a, a.OrgID)
 		if err != nil {
 			return err
 		}
 		v.TermsAccepted = cust.TOSAcceptedAt != nil
+		if v.Open && a.Can(models.PermOfferAccept) {
+			if v.Preview, err = h.Store.AcceptPreview(ctx(c), a, id); err != nil {
+				return err
+			}
+		}
 	}
 	return Render(c, status, offers.Detail(h.page(c, "Offer"), v))
 }
@@ -306,23 +312,39 @@ func (h *H) DeclineOffer(c echo.Context) error {
 	return h.redirect(c, fmt.Sprintf("/admin/offers/%d", id), "Offer declined. The reseller has been told.")
 }
 
-// Terms is the customer admin's terms of service page.
-func (h *H) Terms(c echo.Context) error {
-	a := mustActor(c)
-	cust, err := h.Store.GetCustomer(ctx(c), a, a.OrgID)
+// Terms is the customer admin's terms of service page: the version in
+// force, in the reader's language, and the version the customer accepted.
+func (h *H) Terms(c echo.Context) error { return h.termsPage(c, http.StatusOK, "") }
+
+func (h *H) termsPage(c echo.Context, status int, refusal string) error {
+	tr := Translator(c)
+	doc, st, err := h.Store.Terms(ctx(c), mustActor(c), tr.Locale)
 	if err != nil {
 		return err
 	}
-	on := ""
-	if cust.TOSAcceptedAt != nil {
-		on = Translator(c).Date(*cust.TOSAcceptedAt)
+	v := offers.TermsView{Doc: doc, Standing: st, Error: refusal}
+	if st.AcceptedAt != nil {
+		v.AcceptedOn = tr.Date(*st.AcceptedAt)
 	}
-	return Render(c, http.StatusOK, offers.Terms(h.page(c, "Terms of service"), on))
+	if doc.ID != 0 {
+		v.PublishedOn = tr.Date(doc.PublishedAt)
+	}
+	return Render(c, status, offers.Terms(h.page(c, "Terms of service"), v))
 }
 
-// AcceptTerms records the terms and lifts pending_tos_acceptance (R-OFF-5).
+// AcceptTerms records the version of the terms the admin read and lifts
+// pending_tos_acceptance (R-OFF-5). A version replaced meanwhile is refused
+// on the page, with the current one shown.
 func (h *H) AcceptTerms(c echo.Context) error {
-	if _, err := h.Store.AcceptTerms(ctx(c), mustActor(c)); err != nil {
+	version, _ := strconv.ParseInt(c.FormValue("version_id"), 10, 64)
+	if version < 0 {
+		version = 0
+	}
+	if _, err := h.Store.AcceptTerms(ctx(c), mustActor(c), version); err != nil {
+		var e *models.Error
+		if errors.As(err, &e) && e.Code == models.CodeConflict {
+			return h.termsPage(c, http.StatusConflict, e.Message)
+		}
 		return err
 	}
 	return h.redirect(c, "/admin/terms", "Terms of service accepted. Suspended subscriptions are active again.")
@@ -338,4 +360,13 @@ func listAmount(minor int64, cur string) string {
 		pow *= 10
 	}
 	return fmt.Sprintf("%d.%0*d", minor/pow, scale, minor%pow)
+}
+
+// errorMessage is the message of a coded error, empty for any other error.
+func errorMessage(err error) string {
+	var e *models.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return ""
 }

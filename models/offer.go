@@ -159,6 +159,19 @@ func (o Offer) stateConflict() error {
 	return &Error{Code: CodeConflict, Message: "This offer cannot change from its current state."}
 }
 
+// ManagedBy tells whether a maker may send or withdraw the offer: a
+// console partner with offers permission its own console's offers (the
+// store scopes them), a desk sales rep only direct offers.
+func (o Offer) ManagedBy(a Actor) bool {
+	switch a.OrgKind {
+	case OrgConsole:
+		return a.Can(PermOffers) && o.ConsoleID != nil && *o.ConsoleID == a.OrgID
+	case OrgOperator:
+		return a.Can(PermDirectOffers) && o.ConsoleID == nil
+	}
+	return false
+}
+
 // Send sends a draft to the customer; its expiry must still be ahead.
 func (o *Offer) Send(now time.Time) error {
 	if o.State == OfferDraft && o.ExpiredAt(now) {
@@ -193,6 +206,9 @@ func (o Offer) checkOpen(now time.Time) error {
 	}
 	return nil
 }
+
+// CheckOpen refuses a customer decision on an offer that is not open.
+func (o Offer) CheckOpen(now time.Time) error { return o.checkOpen(now) }
 
 // Accept records the customer's acceptance; the terms must be ticked.
 func (o *Offer) Accept(by Actor, termsTicked bool, now time.Time) error {
@@ -378,3 +394,17 @@ func FirstInvoiceDate(start time.Time) time.Time {
 	d := Day(start)
 	return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
 }
+
+// OfferRow is an offers-list row with the names it shows.
+type OfferRow struct {
+	Offer
+	CustomerName   string
+	CustomerDomain string
+	ConsoleName    string
+	ProductName    string
+	ProductSKU     string
+	ProductFamily  ProductFamily
+}
+
+// TableName makes OfferRow scan from offers.
+func (OfferRow) TableName() string { return "offers" }

@@ -38,12 +38,14 @@ func TestTokenLifecycle(t *testing.T) {
 		{"other domain", &tok, 7, 4, t0, RedeemWrongDomain},
 	}
 	for _, c := range cases {
-		if got := CheckRedeem(c.tok, c.console, c.cust, c.now); got != c.want {
-			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
-		}
-		if c.want != RedeemOK && CheckRedeem(c.tok, c.console, c.cust, c.now).Err() == nil {
-			t.Errorf("%s: no error", c.name)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			if got := CheckRedeem(c.tok, c.console, c.cust, c.now); got != c.want {
+				t.Errorf("got %s, want %s", got, c.want)
+			}
+			if c.want != RedeemOK && CheckRedeem(c.tok, c.console, c.cust, c.now).Err() == nil {
+				t.Error("no error")
+			}
+		})
 	}
 	used := tok
 	if err := used.Consume(9, t0); err != nil {
@@ -85,9 +87,11 @@ func TestOfferStateMachine(t *testing.T) {
 		{OfferSent, OfferWithdrawn, true}, {OfferSent, OfferDraft, false}, {OfferAccepted, OfferDeclined, false},
 		{OfferExpired, OfferAccepted, false}, {OfferWithdrawn, OfferAccepted, false}, {OfferDeclined, OfferSent, false},
 	} {
-		if got := c.from.CanMoveTo(c.to); got != c.ok {
-			t.Errorf("%s → %s: got %v", c.from, c.to, got)
-		}
+		t.Run(string(c.from)+" to "+string(c.to), func(t *testing.T) {
+			if got := c.from.CanMoveTo(c.to); got != c.ok {
+				t.Errorf("got %v", got)
+			}
+		})
 	}
 	o := sent()
 	if err := o.Accept(cust, false, t0); ErrorCode(err) != CodeInvalid {
@@ -166,28 +170,30 @@ func TestOfferInputValidate(t *testing.T) {
 		t.Errorf("JPY price: %d", terms.UnitPrice)
 	}
 	for _, c := range []struct {
-		field string
-		edit  func(*OfferInput)
+		name, field string
+		edit        func(*OfferInput)
 	}{
-		{"quantity", func(in *OfferInput) { in.Quantity = "0" }},
-		{"quantity", func(in *OfferInput) { in.Quantity = "301" }},
-		{"quantity", func(in *OfferInput) { in.Quantity = "ten" }},
-		{"unit_price", func(in *OfferInput) { in.UnitPrice = "-1" }},
-		{"unit_price", func(in *OfferInput) { in.UnitPrice = "12.5x" }},
-		{"expires_on", func(in *OfferInput) { in.ExpiresOn = "2026-03-01" }},
-		{"start_date", func(in *OfferInput) { in.StartDate = "2026-02-01" }},
-		{"plan", func(in *OfferInput) { in.Plan = "grace" }},
-		{"po_number", func(in *OfferInput) { in.PONumber = strings.Repeat("x", 81) }},
-		{"customer_id", func(in *OfferInput) { in.CustomerID = 0 }},
-		{"token", func(in *OfferInput) { in.CustomerID = 0; in.Domain = "x.example" }},
+		{"no licence", "quantity", func(in *OfferInput) { in.Quantity = "0" }},
+		{"above the maximum", "quantity", func(in *OfferInput) { in.Quantity = "301" }},
+		{"quantity in words", "quantity", func(in *OfferInput) { in.Quantity = "ten" }},
+		{"negative price", "unit_price", func(in *OfferInput) { in.UnitPrice = "-1" }},
+		{"price not a number", "unit_price", func(in *OfferInput) { in.UnitPrice = "12.5x" }},
+		{"expiry in the past", "expires_on", func(in *OfferInput) { in.ExpiresOn = "2026-03-01" }},
+		{"start in the past", "start_date", func(in *OfferInput) { in.StartDate = "2026-02-01" }},
+		{"grace plan", "plan", func(in *OfferInput) { in.Plan = "grace" }},
+		{"long PO number", "po_number", func(in *OfferInput) { in.PONumber = strings.Repeat("x", 81) }},
+		{"no customer", "customer_id", func(in *OfferInput) { in.CustomerID = 0 }},
+		{"domain without token", "token", func(in *OfferInput) { in.CustomerID = 0; in.Domain = "x.example" }},
 	} {
-		in := base
-		c.edit(&in)
-		_, err := in.Validate(p, "EUR", t0, true)
-		fe, ok := AsValidation(err)
-		if !ok || fe[c.field] == "" {
-			t.Errorf("%s: got %v", c.field, err)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			in := base
+			c.edit(&in)
+			_, err := in.Validate(p, "EUR", t0, true)
+			fe, ok := AsValidation(err)
+			if !ok || fe[c.field] == "" {
+				t.Errorf("%s: got %v", c.field, err)
+			}
+		})
 	}
 	in := base
 	in.UnitPrice = "0"
@@ -204,8 +210,10 @@ func TestFirstInvoiceDate(t *testing.T) {
 		{day(2026, 12, 31), day(2027, 1, 1)},
 		{day(2026, 1, 31), day(2026, 2, 1)},
 	} {
-		if got := FirstInvoiceDate(c.start); !got.Equal(c.want) {
-			t.Errorf("%s: got %s", c.start, got)
-		}
+		t.Run(c.start.Format("2006-01-02"), func(t *testing.T) {
+			if got := FirstInvoiceDate(c.start); !got.Equal(c.want) {
+				t.Errorf("got %s", got)
+			}
+		})
 	}
 }

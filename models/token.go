@@ -174,3 +174,91 @@ func (t *TransferToken) Consume(offerID int64, now time.Time) error {
 	t.UsedOfferID = &offerID
 	return nil
 }
+
+// TokenRow is a transfer token as its customer sees it: for whom, when,
+// and its state. The secret itself is never stored.
+type TokenRow struct {
+	TransferToken
+	ConsoleName      string
+	PublicResellerID string
+}
+
+// TableName makes TokenRow scan from transfer_tokens.
+func (TokenRow) TableName() string { return "transfer_tokens" }
+
+// ErrUnknownReseller refuses a public reseller id no active console has.
+func ErrUnknownReseller() *Error {
+	return &Error{Code: CodeInvalid, Field: "reseller_id",
+		Message: "No reseller has this public reseller id. Check it with your reseller, e.g. K7QM-4XTD."}
+}
+
+// ErrUnknownDomain refuses a domain no customer on the platform has.
+func ErrUnknownDomain() *Error {
+	return &Error{Code: CodeInvalid, Field: "domain", Message: "No customer on the platform has this domain. Check it with the customer."}
+}
+
+// ErrTokenThrottled refuses token attempts after too many failures.
+func ErrTokenThrottled() *Error {
+	return &Error{Code: CodeTooMany, Field: "token",
+		Message: "Too many wrong transfer tokens from this console. Wait 15 minutes and try again."}
+}
+
+// ErrTokenInOpenOffer refuses a second open offer on one transfer token.
+func ErrTokenInOpenOffer() *Error {
+	return &Error{Code: CodeInvalid, Field: "token", Message: "Another open offer already uses this transfer token. Withdraw it first."}
+}
+
+// CheckResellerID reads the public reseller id a customer admin typed to
+// make a token for; whether a console has it is for the store to find.
+func CheckResellerID(typed string) (string, error) {
+	rid, ok := NormalizePublicResellerID(typed)
+	if !ok {
+		if typed == "" {
+			return "", &Error{Code: CodeInvalid, Field: "reseller_id", Message: "Enter your reseller's public reseller id."}
+		}
+		return "", ErrUnknownReseller()
+	}
+	return rid, nil
+}
+
+// CheckTokenDomain reads the domain a console typed to check a token.
+func CheckTokenDomain(typed string) (string, error) {
+	d, ok := NormalizeDomain(typed)
+	if !ok {
+		return "", &Error{Code: CodeInvalid, Field: "domain", Message: "Enter a valid domain name, e.g. example.com."}
+	}
+	return d, nil
+}
+
+// CheckTokenThrottle refuses a console's token attempt once it has failed
+// TokenThrottleFailures times within TokenThrottleWindow (R-TOK-2).
+func CheckTokenThrottle(recentFailures int64) error {
+	if recentFailures >= TokenThrottleFailures {
+		return ErrTokenThrottled()
+	}
+	return nil
+}
+
+// IssueTransferToken is the row of a new token made by a customer admin for
+// one console from secret (only its hash is kept), valid TokenLifetime.
+func IssueTransferToken(by Actor, consoleID int64, secret string, now time.Time) TransferToken {
+	t := TransferToken{CustomerID: by.OrgID, ConsoleID: consoleID, TokenHash: HashTransferToken(secret),
+		CreatedAt: now, ExpiresAt: now.Add(TokenLifetime)}
+	if by.UserID != 0 {
+		uid := by.UserID
+		t.CreatedByID = &uid
+	}
+	return t
+}
+
+// Regenerate prepares t for replacement by a new token for the same
+// console: a token is replaced once; an active one is revoked first.
+func (t *TransferToken) Regenerate(now time.Time) error {
+	if t.ReplacedByID != nil {
+		return &Error{Code: CodeConflict, Message: "This token was already replaced by a newer one."}
+	}
+	if t.State(now) == TokenActive {
+		return t.Revoke(now)
+	}
+	return nil
+}

@@ -18,20 +18,6 @@ var offerRoles = []models.Role{models.RoleSuperAdmin, models.RoleAdminAgent, mod
 // customerAdmins are the customer users told about offers and tokens.
 var customerAdmins = []models.Role{models.RoleCustomerAdmin}
 
-// OfferRow is an offers-list row with the names it shows.
-type OfferRow struct {
-	models.Offer
-	CustomerName   string
-	CustomerDomain string
-	ConsoleName    string
-	ProductName    string
-	ProductSKU     string
-	ProductFamily  models.ProductFamily
-}
-
-// TableName makes OfferRow scan from offers.
-func (OfferRow) TableName() string { return "offers" }
-
 // scopeOffers limits offers to what the actor may see (R-ROLE-6): a console
 // its own, a customer the ones sent to it (never drafts), the desk all.
 func scopeOffers(a models.Actor) func(*gorm.DB) *gorm.DB {
@@ -117,13 +103,13 @@ func offerCursor(o models.Offer) models.Cursor {
 }
 
 // ListOffers is one keyset page of the offers the actor may see, newest first.
-func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFilter, cursor string) (models.Page[OfferRow], error) {
-	var page models.Page[OfferRow]
+func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFilter, cursor string) (models.Page[models.OfferRow], error) {
+	var page models.Page[models.OfferRow]
 	if err := canListOffers(a); err != nil {
 		return page, err
 	}
 	after, has := models.DecodeCursor(cursor)
-	var rows []OfferRow
+	var rows []models.OfferRow
 	if err := offerKeyset(s.offerQuery(ctx, a, f), after, has).Select(offerSelect).Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
 		return page, fmt.Errorf("list offers: %w", err)
 	}
@@ -142,14 +128,14 @@ func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFi
 
 // ExportOffers streams every offer of the filter, in batches, and records
 // the export.
-func (s *Store) ExportOffers(ctx context.Context, a models.Actor, f models.OfferFilter, emit func(OfferRow) error) error {
+func (s *Store) ExportOffers(ctx context.Context, a models.Actor, f models.OfferFilter, emit func(models.OfferRow) error) error {
 	if err := canListOffers(a); err != nil {
 		return err
 	}
 	var after models.Cursor
 	has := false
 	for {
-		var rows []OfferRow
+		var rows []models.OfferRow
 		if err := offerKeyset(s.offerQuery(ctx, a, f), after, has).Select(offerSelect).Limit(1000).Find(&rows).Error; err != nil {
 			return fmt.Errorf("export offers: %w", err)
 		}
@@ -169,8 +155,8 @@ func (s *Store) ExportOffers(ctx context.Context, a models.Actor, f models.Offer
 }
 
 // GetOffer loads one offer the actor may see; any other id is not found.
-func (s *Store) GetOffer(ctx context.Context, a models.Actor, id int64) (OfferRow, error) {
-	var o OfferRow
+func (s *Store) GetOffer(ctx context.Context, a models.Actor, id int64) (models.OfferRow, error) {
+	var o models.OfferRow
 	if err := canListOffers(a); err != nil {
 		return o, err
 	}
@@ -254,71 +240,82 @@ func (s *Store) CreateOffer(ctx context.Context, a models.Actor, in models.Offer
 	}
 	if err != nil {
 		if uniqueViolation(err, "offers_open_token_key") {
-			return o, &models.Error{Code: models.CodeInvalid, Field: "token", Message: "Another open offer already uses this transfer token. Withdraw it first."}
+			return o, models.ErrTokenInOpenOffer()
 		}
 		return o, err
 	}
 	return o, nil
 }
 
+// createOffer loads the facts of a new offer under their locks, asks
+// models.DecideNewOffer, and writes the offer, its audit event and, when
+// sent, the customer's notice and the migration's step.
 func (s *Store) createOffer(tx *gorm.DB, a models.Actor, in models.OfferInput, currency string, send bool, now time.Time) (models.Offer, models.RedeemOutcome, error) {
-	var o models.Offer
-	var outcome models.RedeemOutcome
-	var product *models.Product
+	f, err := newOfferFacts(tx, a, in, currency, send)
+	if err != nil {
+		return models.Offer{}, "", err
+	}
+	d, err := models.DecideNewOffer(f, now)
+	if err != nil {
+		return models.Offer{}, d.Outcome, err
+	}
+	o := d.Offer
+	if err := tx.Create(&o).Error; err != nil {
+		return o, d.Outcome, fmt.Errorf("create offer: %w", err)
+	}
+	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "offer.created", RecordType: "offer", RecordID: o.ID, Before: nil, After: offerAudit(o), Orgs: []int64{a.OrgID}}); err != nil {
+		return o, d.Outcome, err
+	}
+	if send {
+		if err := s.afterSend(tx, a, now, &o, f.Migration); err != nil {
+			return o, d.Outcome, err
+		}
+	}
+	return o, d.Outcome, nil
+}
+
+// newOfferFacts loads what DecideNewOffer needs; the migration and the
+// transfer token are locked. A migration the maker may not see is not found.
+func newOfferFacts(tx *gorm.DB, a models.Actor, in models.OfferInput, currency string, send bool) (models.NewOfferFacts, error) {
+	f := models.NewOfferFacts{Maker: a, Input: in, Currency: currency, Send: send}
+	direct := f.Direct()
 	if in.ProductID > 0 {
 		var p models.Product
 		if err := tx.Take(&p, in.ProductID).Error; err == nil {
-			product = &p
+			f.Product = &p
+		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return f, fmt.Errorf("load product: %w", err)
 		}
 	}
-	direct := a.OrgKind == models.OrgOperator
-	var ba *models.BillingAccount
 	if !direct {
-		var b models.BillingAccount
-		if in.BillingAccountID > 0 && tx.Where("id = ? AND console_id = ?", in.BillingAccountID, a.OrgID).Take(&b).Error == nil {
-			ba = &b
-			currency = b.Currency
-		} else {
-			currency = ""
+		f.Currency = ""
+		if in.BillingAccountID > 0 {
+			var b models.BillingAccount
+			err := tx.Where("id = ? AND console_id = ?", in.BillingAccountID, a.OrgID).Take(&b).Error
+			if err == nil {
+				f.BillingAccount, f.Currency = &b, b.Currency
+			} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+				return f, fmt.Errorf("load billing account: %w", err)
+			}
 		}
 	}
-	terms, verr := in.Validate(product, currency, now, true)
-	fe, _ := models.AsValidation(verr)
-	if fe == nil {
-		fe = models.FieldErrors{}
-	}
-	if !direct && ba == nil {
-		fe.Add("billing_account_id", "Choose one of your billing accounts.")
-	}
-	if direct && !models.ValidCurrency(currency) {
-		fe.Add("currency", "Choose a currency.")
-	}
-	// The customer: one of the console's own, or a transferring one by domain.
+	// The customer: one the maker may see, or a transferring one by domain.
 	var cust models.Customer
+	var err error
 	switch {
 	case in.CustomerID > 0:
-		if err := tx.Scopes(scopeCustomers(a)).Where("customers.id = ?", in.CustomerID).Take(&cust).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				fe.Add("customer_id", "Choose a customer from the list.")
-			} else {
-				return o, outcome, err
-			}
-		} else if direct && cust.Channel != models.ChannelDirect {
-			fe.Add("customer_id", "Direct offers are for direct customers only.")
-		}
+		err = tx.Scopes(scopeCustomers(a)).Where("customers.id = ?", in.CustomerID).Take(&cust).Error
 	case in.Domain != "" && !direct:
 		if d, ok := models.NormalizeDomain(in.Domain); ok {
-			if err := tx.Where("domain = ?", d).Take(&cust).Error; err != nil {
-				if !errors.Is(err, gorm.ErrRecordNotFound) {
-					return o, outcome, err
-				}
-				fe.Add("domain", errUnknownDomain.Message)
-				outcome = models.RedeemWrong
-			}
+			err = tx.Where("domain = ?", d).Take(&cust).Error
 		}
 	}
-	// The migration this offer belongs to (R-MEET-2 step 7, R-MEET-3).
-	var mig *models.MeetMigration
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return f, fmt.Errorf("load customer: %w", err)
+	}
+	if err == nil && cust.ID != 0 {
+		f.Customer = &cust
+	}
 	if in.MigrationID > 0 {
 		var m models.MeetMigration
 		q := forUpdate(tx).Where("id = ? AND state = ?", in.MigrationID, models.MigrationOpen)
@@ -328,87 +325,35 @@ func (s *Store) createOffer(tx *gorm.DB, a models.Actor, in models.OfferInput, c
 			q = q.Where("console_id = ?", a.OrgID)
 		}
 		if err := q.Take(&m).Error; err != nil {
-			return o, outcome, notFound(err)
+			return f, notFound(err)
 		}
-		if cust.ID != 0 && m.CustomerID != cust.ID {
-			fe.Add("customer_id", "This offer belongs to another customer's migration.")
-		}
-		mig = &m
+		f.Migration = &m
 	}
-	// The transfer token, checked for this console and customer (R-TOK-2).
-	var tok *models.TransferToken
-	if in.Token != "" && !direct && cust.ID != 0 {
-		t, oc, err := redeemToken(tx, a.OrgID, cust.ID, in.Token, now)
-		if err != nil {
-			return o, outcome, err
+	if in.Token != "" && !direct && f.Customer != nil {
+		if f.Token, err = lockTokenBySecret(tx, in.Token); err != nil {
+			return f, err
 		}
-		outcome = oc
-		if e := oc.Err(); e != nil {
-			fe.Add("token", oc.Message())
-		} else {
-			tok = &t
-		}
-	} else if cust.ID != 0 && !direct && cust.ConsoleID != nil && *cust.ConsoleID != a.OrgID {
-		fe.Add("token", "Enter the transfer token the customer gave you.")
-	} else if mig != nil && !direct && in.Token == "" {
-		fe.Add("token", "Enter the transfer token the customer made for this migration (step 6).")
 	}
-	// Direct offers of Meet hardware: at least 7 days before the renewal.
-	if direct && product != nil && product.Family == models.FamilyMeetHardware && cust.ID != 0 && len(fe) == 0 {
+	if direct && f.Product != nil && f.Product.Family == models.FamilyMeetHardware && f.Customer != nil {
 		var renewal []time.Time
-		if err := tx.Table("subscriptions").Where("customer_id = ? AND product_id = ? AND (channel = 'offline' OR plan = 'grace')", cust.ID, product.ID).
+		if err := tx.Table("subscriptions").Where("customer_id = ? AND product_id = ? AND (channel = 'offline' OR plan = 'grace')", cust.ID, f.Product.ID).
 			Order("end_date").Limit(1).Pluck("end_date", &renewal).Error; err != nil {
-			return o, outcome, err
+			return f, fmt.Errorf("load Meet renewal: %w", err)
 		}
 		if len(renewal) > 0 {
-			if err := models.CheckDirectOffer(renewal[0], now); err != nil {
-				return o, outcome, err
-			}
+			f.MeetRenewal = &renewal[0]
 		}
 	}
-	if len(fe) > 0 {
-		return o, outcome, fe.Err()
-	}
-	o = models.Offer{CustomerID: cust.ID, ProductID: product.ID, Quantity: terms.Quantity, Plan: in.Plan,
-		UnitPriceMinor: terms.UnitPrice, Currency: currency, StartDate: terms.StartDate, ExpiresOn: terms.ExpiresOn,
-		Message: in.Message, PONumber: in.PONumber, State: models.OfferDraft, CreatedByName: a.Name, CreatedAt: now, UpdatedAt: now}
-	if !direct {
-		cid := a.OrgID
-		o.ConsoleID = &cid
-		o.BillingAccountID = &ba.ID
-	}
-	if a.UserID != 0 {
-		uid := a.UserID
-		o.CreatedByID = &uid
-	}
-	if lp, ok, err := listPrice(tx, product.ID, in.Plan, currency); err != nil {
-		return o, outcome, err
-	} else if ok {
-		o.ListPriceMinor = &lp
-	}
-	if tok != nil {
-		o.TransferTokenID = &tok.ID
-	}
-	if mig != nil {
-		o.MigrationID = &mig.ID
-	}
-	if send {
-		if err := o.Send(now); err != nil {
-			return o, outcome, err
+	if f.Product != nil && models.ValidCurrency(f.Currency) {
+		lp, ok, err := listPrice(tx, f.Product.ID, in.Plan, f.Currency)
+		if err != nil {
+			return f, err
+		}
+		if ok {
+			f.ListPrice = &lp
 		}
 	}
-	if err := tx.Create(&o).Error; err != nil {
-		return o, outcome, fmt.Errorf("create offer: %w", err)
-	}
-	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "offer.created", RecordType: "offer", RecordID: o.ID, Before: nil, After: offerAudit(o), Orgs: []int64{a.OrgID}}); err != nil {
-		return o, outcome, err
-	}
-	if send {
-		if err := s.afterSend(tx, a, now, &o, mig); err != nil {
-			return o, outcome, err
-		}
-	}
-	return o, outcome, nil
+	return f, nil
 }
 
 func offerAudit(o models.Offer) map[string]any {
@@ -437,10 +382,7 @@ func (s *Store) afterSend(tx *gorm.DB, a models.Actor, now time.Time, o *models.
 		}
 	}
 	if mig != nil {
-		step := models.StepOffer
-		if mig.Path == models.PathDirect {
-			step = models.DirectStepOffer
-		}
+		step := models.OfferSentStep(*mig)
 		done, err := stepsDone(tx, mig.ID)
 		if err != nil {
 			return err
@@ -474,7 +416,7 @@ func (s *Store) SendOffer(ctx context.Context, a models.Actor, id int64) error {
 		if err != nil {
 			return err
 		}
-		if a.OrgKind == models.OrgOperator && o.ConsoleID != nil {
+		if !o.ManagedBy(a) {
 			return models.NotFound()
 		}
 		if err := o.Send(now); err != nil {
@@ -500,7 +442,7 @@ func (s *Store) WithdrawOffer(ctx context.Context, a models.Actor, id int64) err
 		if err != nil {
 			return err
 		}
-		if a.OrgKind == models.OrgOperator && o.ConsoleID != nil {
+		if !o.ManagedBy(a) {
 			return models.NotFound()
 		}
 		was := o.State
@@ -583,345 +525,4 @@ func customerName(tx *gorm.DB, id int64) string {
 	var n string
 	tx.Table("customers").Select("name").Where("id = ?", id).Scan(&n)
 	return n
-}
-
-// termEnd is the last day of a first term starting on start.
-func termEnd(start time.Time, plan models.Plan) time.Time {
-	if plan == models.PlanFlexible || plan == models.PlanTrial {
-		return models.Day(start).AddDate(0, 1, -1)
-	}
-	return models.Day(start).AddDate(1, 0, -1)
-}
-
-// AcceptOffer is R-OFF-3 in one transaction: the offer row is locked FOR
-// UPDATE, so of two concurrent accepts exactly one wins and the other is told
-// the offer is already accepted. The subscription is created, or moved to the
-// offering console, online and auto-renewing; the transfer token is
-// consumed; the offer is accepted; audit and notices are written. Without
-// accepted platform terms the subscription is suspended (R-OFF-5).
-func (s *Store) AcceptOffer(ctx context.Context, a models.Actor, id int64, termsTicked bool) (models.Offer, error) {
-	var o models.Offer
-	if err := requireCustomerAdmin(a, models.PermOfferAccept); err != nil {
-		return o, err
-	}
-	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		var err error
-		o, err = s.lockOffer(tx, a, id)
-		if err != nil {
-			return err
-		}
-		if err := o.Accept(a, termsTicked, now); err != nil {
-			return err
-		}
-		var cust models.Customer
-		if err := forUpdate(tx).Take(&cust, o.CustomerID).Error; err != nil {
-			return notFound(err)
-		}
-		var product models.Product
-		if err := tx.Take(&product, o.ProductID).Error; err != nil {
-			return fmt.Errorf("load product: %w", err)
-		}
-		if o.TransferTokenID != nil {
-			var t models.TransferToken
-			if err := forUpdate(tx).Take(&t, *o.TransferTokenID).Error; err != nil {
-				return fmt.Errorf("load token: %w", err)
-			}
-			if err := t.Consume(o.ID, now); err != nil {
-				return err
-			}
-			if err := tx.Model(&t).Updates(map[string]any{"used_at": t.UsedAt, "used_offer_id": t.UsedOfferID}).Error; err != nil {
-				return fmt.Errorf("consume token: %w", err)
-			}
-			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "transfer_token.used", RecordType: "transfer_token", RecordID: t.ID, Before: nil, After: map[string]any{"offer_id": o.ID}, Orgs: []int64{cust.ID}}); err != nil {
-				return err
-			}
-			if err := notifyOrg(tx, now, cust.ID, customerAdmins, Notice{Kind: models.NoticeTokenUsed,
-				Title: "Your transfer token was used", Body: "{{.Reseller}} used your transfer token; the subscriptions moved to them.",
-				Args: []any{"Reseller", consoleName(tx, t.ConsoleID)}, Link: "/admin/tokens"}); err != nil {
-				return err
-			}
-		}
-		sub, err := s.placeSubscription(tx, a, now, o, cust, product)
-		if err != nil {
-			return err
-		}
-		// A transfer moves the customer to the offering console.
-		if o.TransferTokenID != nil && o.ConsoleID != nil && (cust.ConsoleID == nil || *cust.ConsoleID != *o.ConsoleID) {
-			before := map[string]any{"console_id": cust.ConsoleID, "channel": cust.Channel}
-			if err := tx.Model(&cust).Updates(map[string]any{"console_id": *o.ConsoleID, "channel": models.ChannelReseller, "updated_at": now}).Error; err != nil {
-				return fmt.Errorf("move customer: %w", err)
-			}
-			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "customer.transferred", RecordType: "customer", RecordID: cust.ID, Before: before, After: map[string]any{"console_id": *o.ConsoleID, "channel": models.ChannelReseller}, Orgs: []int64{
-				cust.ID, *o.ConsoleID}}); err != nil {
-				return err
-			}
-		}
-		o.SubscriptionID = &sub.ID
-		if err := tx.Model(&o).Updates(map[string]any{"state": o.State, "decided_at": o.DecidedAt, "decided_by_id": o.DecidedByID,
-			"decided_by_name": o.DecidedByName, "subscription_id": sub.ID, "updated_at": now}).Error; err != nil {
-			return fmt.Errorf("accept offer %d: %w", id, err)
-		}
-		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "offer.state_changed", RecordType: "offer", RecordID: o.ID, Before: map[string]any{"state": models.OfferSent}, After: map[string]any{"state": o.State, "subscription_id": sub.ID}, Orgs: offerOrgs(tx, o)}); err != nil {
-			return err
-		}
-		if err := notifyOfferMaker(tx, now, o, Notice{Kind: models.NoticeOfferAccepted, Title: "{{.Customer}} accepted your offer",
-			Body: "{{.Quantity}} × {{.Product}} is now online.", Args: []any{"Customer", cust.Name, "Quantity", o.Quantity, "Product", product.Name}}); err != nil {
-			return err
-		}
-		if o.MigrationID != nil {
-			var m models.MeetMigration
-			if err := forUpdate(tx).Where("id = ? AND state = ?", *o.MigrationID, models.MigrationOpen).Take(&m).Error; err == nil {
-				step := models.StepAccepted
-				if m.Path == models.PathDirect {
-					step = models.DirectStepAccepted
-				}
-				done, err := stepsDone(tx, m.ID)
-				if err != nil {
-					return err
-				}
-				if m.CheckStep(done, step) == nil {
-					if err := doStep(tx, a, now, &m, step, fmt.Sprintf("subscription #%d", sub.ID)); err != nil {
-						return err
-					}
-				}
-			} else if !errors.Is(err, gorm.ErrRecordNotFound) {
-				return err
-			}
-		}
-		return nil
-	})
-	return o, err
-}
-
-// placeSubscription creates or moves the offer's subscription. Existing
-// subscriptions of the product are consolidated into one (the offering
-// console's first, if any): it takes the offer's total quantity, the
-// others end (Meet licences consolidated from other resellers, R-MEET-2).
-func (s *Store) placeSubscription(tx *gorm.DB, a models.Actor, now time.Time, o models.Offer, cust models.Customer, product models.Product) (models.Subscription, error) {
-	var existing []models.Subscription
-	q := forUpdate(tx).Where("customer_id = ? AND product_id = ?", o.CustomerID, o.ProductID)
-	if err := q.Order("id").Find(&existing).Error; err != nil {
-		return models.Subscription{}, fmt.Errorf("load subscriptions: %w", err)
-	}
-	var sub models.Subscription
-	main := -1
-	for i, e := range existing {
-		same := (e.ConsoleID == nil && o.ConsoleID == nil) || (e.ConsoleID != nil && o.ConsoleID != nil && *e.ConsoleID == *o.ConsoleID)
-		if same && main < 0 {
-			main = i
-		}
-	}
-	if main < 0 && len(existing) > 0 {
-		main = 0
-	}
-	orgs := []int64{cust.ID}
-	if o.ConsoleID != nil {
-		orgs = append(orgs, *o.ConsoleID)
-	}
-	if main >= 0 {
-		sub = existing[main]
-		before := subAudit(sub)
-		if sub.Channel == models.SubOffline || sub.Plan == models.PlanGrace || sub.Plan != o.Plan {
-			sub.StartDate = models.Day(o.StartDate)
-			sub.EndDate = termEnd(o.StartDate, o.Plan)
-		}
-		sub.ConsoleID = o.ConsoleID
-		sub.Quantity, sub.Plan, sub.Channel = o.Quantity, o.Plan, models.SubOnline
-		sub.RenewalOption = models.RenewAuto
-		sub.BillingAccountID = o.BillingAccountID
-		sub.PONumber = o.PONumber
-		sub.Status, sub.SuspensionReasons = models.SubActive, models.TextArray{}
-		sub.UpdatedAt = now
-		if product.Family == models.FamilyMeetHardware {
-			fi := models.FirstInvoiceDate(sub.StartDate)
-			sub.FirstInvoiceDate = &fi
-		}
-		if cust.TOSAcceptedAt == nil {
-			models.Suspend(&sub, models.SuspendPendingTOS)
-		}
-		if err := tx.Model(&sub).Updates(map[string]any{"console_id": sub.ConsoleID, "quantity": sub.Quantity, "plan": sub.Plan,
-			"channel": sub.Channel, "renewal_option": sub.RenewalOption, "billing_account_id": sub.BillingAccountID,
-			"po_number": sub.PONumber, "status": sub.Status, "suspension_reasons": sub.SuspensionReasons,
-			"start_date": sub.StartDate, "end_date": sub.EndDate, "first_invoice_date": sub.FirstInvoiceDate, "updated_at": now}).Error; err != nil {
-			return sub, fmt.Errorf("move subscription %d: %w", sub.ID, err)
-		}
-		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "subscription.moved", RecordType: "subscription", RecordID: sub.ID, Before: before, After: subAudit(sub), Orgs: orgs}); err != nil {
-			return sub, err
-		}
-		for i, e := range existing {
-			if i == main || e.Status != models.SubActive && containsReason(e.SuspensionReasons, models.SuspendOther) {
-				continue
-			}
-			eb := subAudit(e)
-			models.Suspend(&e, models.SuspendOther)
-			e.RenewalOption = models.CancelAtEnd
-			e.UpdatedAt = now
-			if err := tx.Model(&e).Updates(map[string]any{"status": e.Status, "suspension_reasons": e.SuspensionReasons,
-				"renewal_option": e.RenewalOption, "updated_at": now}).Error; err != nil {
-				return sub, fmt.Errorf("consolidate subscription %d: %w", e.ID, err)
-			}
-			after := subAudit(e)
-			after["consolidated_into"] = sub.ID
-			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "subscription.consolidated", RecordType: "subscription", RecordID: e.ID, Before: eb, After: after, Orgs: []int64{cust.ID}}); err != nil {
-				return sub, err
-			}
-		}
-	} else {
-		sub = models.Subscription{CustomerID: cust.ID, ConsoleID: o.ConsoleID, ProductID: o.ProductID, Quantity: o.Quantity,
-			Plan: o.Plan, Channel: models.SubOnline, Status: models.SubActive, SuspensionReasons: models.TextArray{},
-			StartDate: models.Day(o.StartDate), EndDate: termEnd(o.StartDate, o.Plan), RenewalOption: models.RenewAuto,
-			BillingAccountID: o.BillingAccountID, PONumber: o.PONumber, CreatedAt: now, UpdatedAt: now}
-		if product.Family == models.FamilyMeetHardware {
-			fi := models.FirstInvoiceDate(sub.StartDate)
-			sub.FirstInvoiceDate = &fi
-		}
-		if cust.TOSAcceptedAt == nil {
-			models.Suspend(&sub, models.SuspendPendingTOS)
-		}
-		if err := tx.Omit("Product").Create(&sub).Error; err != nil {
-			return sub, fmt.Errorf("create subscription: %w", err)
-		}
-		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "subscription.created", RecordType: "subscription", RecordID: sub.ID, Before: nil, After: subAudit(sub), Orgs: orgs}); err != nil {
-			return sub, err
-		}
-	}
-	// A transfer moves every subscription of the product family together (R-TOK-1).
-	if o.TransferTokenID != nil && o.ConsoleID != nil {
-		res := tx.Exec(`UPDATE subscriptions SET console_id = ?, updated_at = ?
-			WHERE customer_id = ? AND id <> ? AND status = 'active' AND (console_id IS DISTINCT FROM ?)
-			  AND product_id IN (SELECT id FROM products WHERE family = ?) AND product_id <> ?`,
-			*o.ConsoleID, now, cust.ID, sub.ID, *o.ConsoleID, product.Family, o.ProductID)
-		if res.Error != nil {
-			return sub, fmt.Errorf("move product group: %w", res.Error)
-		}
-	}
-	if sub.Status == models.SubSuspended {
-		if err := notifyOrg(tx, now, cust.ID, customerAdmins, Notice{Kind: models.NoticeSuspension,
-			Title: "Accept the terms of service to use your new subscription",
-			Body:  "The subscription stays suspended until an administrator accepts the platform's terms of service.", Link: "/admin/terms"}); err != nil {
-			return sub, err
-		}
-	}
-	return sub, nil
-}
-
-func containsReason(rs models.TextArray, r models.SuspensionReason) bool {
-	for _, x := range rs {
-		if x == string(r) {
-			return true
-		}
-	}
-	return false
-}
-
-func subAudit(s models.Subscription) map[string]any {
-	return map[string]any{"console_id": s.ConsoleID, "quantity": s.Quantity, "plan": s.Plan, "channel": s.Channel,
-		"status": s.Status, "suspension_reasons": s.SuspensionReasons, "start_date": s.StartDate.Format("2006-01-02"),
-		"end_date": s.EndDate.Format("2006-01-02"), "renewal_option": s.RenewalOption}
-}
-
-// AcceptTerms records the customer's acceptance of the platform's terms of
-// service and lifts every pending_tos_acceptance suspension (R-OFF-5).
-func (s *Store) AcceptTerms(ctx context.Context, a models.Actor) (int, error) {
-	if err := requireCustomerAdmin(a, models.PermAcceptTerms); err != nil {
-		return 0, err
-	}
-	lifted := 0
-	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		var cust models.Customer
-		if err := forUpdate(tx).Take(&cust, a.OrgID).Error; err != nil {
-			return notFound(err)
-		}
-		if cust.TOSAcceptedAt == nil {
-			if err := tx.Model(&cust).Updates(map[string]any{"tos_accepted_at": now, "updated_at": now}).Error; err != nil {
-				return fmt.Errorf("accept terms: %w", err)
-			}
-			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "customer.terms_accepted", RecordType: "customer", RecordID: cust.ID, Before: nil, After: map[string]any{"tos_accepted_at": now}, Orgs: []int64{cust.ID}}); err != nil {
-				return err
-			}
-		}
-		var subs []models.Subscription
-		if err := forUpdate(tx).Where("customer_id = ? AND ? = ANY(suspension_reasons)", cust.ID, string(models.SuspendPendingTOS)).Find(&subs).Error; err != nil {
-			return fmt.Errorf("load suspended subscriptions: %w", err)
-		}
-		for _, sub := range subs {
-			before := subAudit(sub)
-			if !models.RemoveReason(&sub, models.SuspendPendingTOS) {
-				continue
-			}
-			if err := tx.Model(&sub).Updates(map[string]any{"status": sub.Status, "suspension_reasons": sub.SuspensionReasons, "updated_at": now}).Error; err != nil {
-				return fmt.Errorf("lift suspension %d: %w", sub.ID, err)
-			}
-			orgs := []int64{cust.ID}
-			if sub.ConsoleID != nil {
-				orgs = append(orgs, *sub.ConsoleID)
-			}
-			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "subscription.reactivated", RecordType: "subscription", RecordID: sub.ID, Before: before, After: subAudit(sub), Orgs: orgs}); err != nil {
-				return err
-			}
-			lifted++
-		}
-		return nil
-	})
-	return lifted, err
-}
-
-// ExpireOffers marks sent offers past their expiry day expired and tells
-// both sides; it returns how many expired.
-func (s *Store) ExpireOffers(ctx context.Context) (int, error) {
-	n := 0
-	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		var offers []models.Offer
-		if err := tx.Raw(`SELECT * FROM offers WHERE state = 'sent' AND expires_on < ? ORDER BY expires_on, id LIMIT 500 FOR UPDATE SKIP LOCKED`,
-			models.Day(now)).Scan(&offers).Error; err != nil {
-			return fmt.Errorf("load expiring offers: %w", err)
-		}
-		for _, o := range offers {
-			if err := o.Expire(now); err != nil {
-				continue
-			}
-			if err := tx.Model(&o).Updates(map[string]any{"state": o.State, "updated_at": now}).Error; err != nil {
-				return fmt.Errorf("expire offer %d: %w", o.ID, err)
-			}
-			if err := audit(tx, auditEntry{Actor: models.System, At: now, Action: "offer.state_changed", RecordType: "offer", RecordID: o.ID, Before: map[string]any{"state": models.OfferSent}, After: map[string]any{"state": o.State}, Orgs: offerOrgs(tx, o)}); err != nil {
-				return err
-			}
-			if err := notifyOfferMaker(tx, now, o, Notice{Kind: models.NoticeOfferExpiring, Title: "Your offer to {{.Customer}} expired",
-				Body: "The customer did not answer before {{.Expires}}.", Args: []any{"Customer", customerName(tx, o.CustomerID), "Expires", o.ExpiresOn.Format("2006-01-02")}}); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
-}
-
-// RemindOffers reminds customer admins of sent offers expiring within
-// ReminderDays, once per offer.
-func (s *Store) RemindOffers(ctx context.Context) (int, error) {
-	n := 0
-	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		var offers []models.Offer
-		if err := tx.Raw(`SELECT * FROM offers WHERE state = 'sent' AND reminded_at IS NULL AND expires_on >= ? AND expires_on <= ?
-			ORDER BY expires_on, id LIMIT 500 FOR UPDATE SKIP LOCKED`, models.Day(now), models.Day(now).AddDate(0, 0, models.ReminderDays)).Scan(&offers).Error; err != nil {
-			return fmt.Errorf("load offers to remind: %w", err)
-		}
-		for _, o := range offers {
-			if !o.DueForReminder(now) {
-				continue
-			}
-			if err := tx.Model(&o).Update("reminded_at", now).Error; err != nil {
-				return fmt.Errorf("remind offer %d: %w", o.ID, err)
-			}
-			if err := notifyOrg(tx, now, o.CustomerID, customerAdmins, Notice{Kind: models.NoticeOfferExpiring,
-				Title: "An offer expires on {{.Expires}}", Body: "Accept or decline it before it expires.",
-				Args: []any{"Expires", o.ExpiresOn.Format("2006-01-02")}, Link: fmt.Sprintf("/admin/offers/%d", o.ID)}); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
 }

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"partnerconsole/models"
-	"partnerconsole/models/store"
 	"partnerconsole/models/store/storetest"
 )
 
@@ -96,7 +94,7 @@ func TestConcurrentAcceptExactlyOneWins(t *testing.T) {
 	if countRows(t, f.Gorm, "notifications", "kind = ?", models.NoticeOfferAccepted) == 0 {
 		t.Error("no notice to the reseller")
 	}
-	lifted, err := f.Store.AcceptTerms(bg, f.Actor("custA:customer_admin"))
+	lifted, err := f.Store.AcceptTerms(bg, f.Actor("custA:customer_admin"), 0)
 	if err != nil || lifted != 1 {
 		t.Fatalf("accept terms: %d %v", lifted, err)
 	}
@@ -104,7 +102,7 @@ func TestConcurrentAcceptExactlyOneWins(t *testing.T) {
 	if sub.Status != models.SubActive || len(sub.SuspensionReasons) != 0 {
 		t.Errorf("terms accepted, still suspended: %+v", sub)
 	}
-	_, err = f.Store.AcceptTerms(bg, f.Actor("custA:customer_viewer"))
+	_, err = f.Store.AcceptTerms(bg, f.Actor("custA:customer_viewer"), 0)
 	wantCode(t, "viewer accepts terms", err, models.CodeForbidden)
 }
 
@@ -214,152 +212,50 @@ func TestOfferTenantIsolation(t *testing.T) {
 	wantCode(t, "billing creates a token", err, models.CodeForbidden)
 }
 
-func TestTransferTokenFailuresNameTheirReason(t *testing.T) {
+// Issue 8 §9: a plain offer (no transfer token, no Meet migration) never
+// moves or ends another reseller's subscription of the product; it creates
+// the offering console's own.
+func TestPlainOfferLeavesAnotherResellersSubscription(t *testing.T) {
 	f := storetest.Seed(t)
 	ba := billingAccount(t, f, "A")
-	custB := f.Actor("custB:customer_admin")
-	secret, tok, err := f.Store.CreateTransferToken(bg, custB, strings.ToLower(f.ConsoleA.PublicResellerID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if countRows(t, f.Gorm, "transfer_tokens", "token_hash = ?", []byte(secret)) != 0 || !tok.ExpiresAt.Equal(f.Clock.Now().Add(14*24*time.Hour)) {
-		t.Error("token stored in clear, or wrong lifetime")
-	}
-	_, _, err = f.Store.CreateTransferToken(bg, custB, "ZZZZ-ZZZZ")
-	wantField(t, "unknown reseller id", err, "reseller_id")
-	offer := func(key, domain, token string) error {
-		in := models.OfferInput{Domain: domain, Token: token, ProductID: productID(t, f, "GWS-BS"), Quantity: "5",
-			Plan: models.PlanFlexible, UnitPrice: "7"}
-		label := key[:1]
-		b := ba
-		if label == "B" {
-			b = billingAccount(t, f, "B")
-		}
-		in.BillingAccountID = b.ID
-		_, err := f.Store.CreateOffer(bg, f.Actor(key), in, "", true)
-		return err
-	}
-	want := func(what string, err error, words string) {
-		t.Helper()
-		fe, ok := models.AsValidation(err)
-		if !ok || !strings.Contains(fe["token"], words) {
-			t.Errorf("%s: %v, want token message with %q", what, err, words)
-		}
-	}
-	want("wrong", offer("A:sales_agent", "customer-b.example", "AAAA-BBBB"), "not right")
-	want("other console", offer("B:sales_agent", "customer-b.example", secret), "another reseller")
-	want("wrong domain", offer("A:sales_agent", "customer-a.example", secret), "another domain")
-	if n := countRows(t, f.Gorm, "offers", ""); n != 0 {
-		t.Fatalf("%d offers made by failed attempts", n)
-	}
-	// Revoked, then regenerated: the old one says revoked, the new one works.
-	secret2, _, err := f.Store.RegenerateTransferToken(bg, custB, tok.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want("revoked", offer("A:sales_agent", "customer-b.example", secret), "revoked")
-	// Expired after 14 days.
-	f.Clock.Advance(14 * 24 * time.Hour)
-	want("expired", offer("A:sales_agent", "customer-b.example", secret2), "expired")
-	// Throttled after 10 failures in 15 minutes, whatever the token.
-	// The failures before the clock moved are out of the window: one left.
-	for i := 0; i < 9; i++ {
-		_ = offer("A:sales_agent", "customer-b.example", "WRONG")
-	}
-	err = offer("A:sales_agent", "customer-b.example", "WRONG")
-	wantCode(t, "throttled", err, models.CodeTooMany)
-	if countRows(t, f.Gorm, "offers", "") != 0 || countRows(t, f.Gorm, "transfer_tokens", "used_at IS NOT NULL") != 0 {
-		t.Error("a failed attempt changed something")
-	}
-}
-
-func TestTransferTokenSingleUseUnderConcurrency(t *testing.T) {
-	f := storetest.Seed(t)
-	ba := billingAccount(t, f, "A")
-	secret, _, err := f.Store.CreateTransferToken(bg, f.Actor("custB:customer_admin"), f.ConsoleA.PublicResellerID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gws := productID(t, f, "GWS-BS")
-	// Customer B already has Workspace with console B: the transfer moves it.
 	cb := f.ConsoleB.ID
-	addSubscription(t, f, f.CustomerB.ID, &cb)
-	const n = 6
-	var wg sync.WaitGroup
-	offers := make([]models.Offer, n)
-	errs := make([]error, n)
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			offers[i], errs[i] = f.Store.CreateOffer(bg, f.Actor("A:sales_agent"), models.OfferInput{Domain: "customer-b.example", Token: secret,
-				ProductID: gws, Quantity: "12", Plan: models.PlanFlexible, UnitPrice: "7", BillingAccountID: ba.ID}, "", true)
-		}(i)
+	theirs := addSubscription(t, f, f.CustomerA.ID, &cb)
+	o, err := f.Store.CreateOffer(bg, f.Actor("A:sales_agent"), models.OfferInput{CustomerID: f.CustomerA.ID, ProductID: theirs.ProductID,
+		Quantity: "3", Plan: models.PlanAnnualMonthly, UnitPrice: "7", BillingAccountID: ba.ID}, "", true)
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
-	var won models.Offer
-	wins := 0
-	for i, err := range errs {
-		if err == nil {
-			wins++
-			won = offers[i]
-		} else {
-			wantField(t, "second offer on one token", err, "token")
-		}
+	// Before accepting, the customer sees what will happen.
+	rows, err := f.Store.AcceptPreview(bg, f.Actor("custA:customer_admin"), o.ID)
+	if err != nil || len(rows) != 2 || rows[0].Effect != models.PlaceCreated || rows[1].Effect != models.PlaceUntouched ||
+		rows[1].Sub.ID != theirs.ID || rows[1].SellerName == "" || rows[0].ProductName == "" {
+		t.Fatalf("preview: %+v %v", rows, err)
 	}
-	if wins != 1 {
-		t.Fatalf("%d offers on one token", wins)
+	if _, err := f.Store.AcceptPreview(bg, f.Actor("custB:customer_admin"), o.ID); !isNotFound(err) {
+		t.Errorf("another customer previews the offer: %v", err)
 	}
-	if _, err := f.Store.AcceptOffer(bg, f.Actor("custB:customer_admin"), won.ID, true); err != nil {
-		t.Fatalf("accept: %v", err)
+	if _, err := f.Store.AcceptOffer(bg, f.Actor("custA:customer_admin"), o.ID, true); err != nil {
+		t.Fatal(err)
 	}
-	var cust models.Customer
-	f.Gorm.Take(&cust, f.CustomerB.ID)
-	if cust.ConsoleID == nil || *cust.ConsoleID != f.ConsoleA.ID {
-		t.Errorf("customer did not move to A: %+v", cust.ConsoleID)
+	if rows, err := f.Store.AcceptPreview(bg, f.Actor("custA:customer_admin"), o.ID); err != nil || len(rows) != 0 {
+		t.Errorf("preview of an accepted offer: %+v %v", rows, err)
 	}
-	if countRows(t, f.Gorm, "subscriptions", "customer_id = ? AND console_id = ?", f.CustomerB.ID, f.ConsoleA.ID) != 1 ||
-		countRows(t, f.Gorm, "subscriptions", "customer_id = ? AND quantity = 12 AND channel = 'online'", f.CustomerB.ID) != 1 {
-		t.Error("subscription not moved with the offer's quantity")
+	var after models.Subscription
+	f.Gorm.Take(&after, theirs.ID)
+	if after.ConsoleID == nil || *after.ConsoleID != cb || after.Status != models.SubActive || after.Quantity != theirs.Quantity ||
+		after.RenewalOption != theirs.RenewalOption || !after.UpdatedAt.Equal(theirs.UpdatedAt) {
+		t.Errorf("console B's subscription changed: %+v", after)
 	}
-	if countRows(t, f.Gorm, "notifications", "kind = ?", models.NoticeTokenUsed) == 0 {
-		t.Error("customer not told its token was used")
+	got, _ := f.Store.GetOffer(bg, f.Actor("A:sales_agent"), o.ID)
+	if got.SubscriptionID == nil || *got.SubscriptionID == theirs.ID {
+		t.Fatalf("offer's subscription: %v", got.SubscriptionID)
 	}
-	err = func() error {
-		_, err := f.Store.CreateOffer(bg, f.Actor("A:sales_agent"), models.OfferInput{Domain: "customer-b.example", Token: secret,
-			ProductID: gws, Quantity: "1", Plan: models.PlanFlexible, UnitPrice: "7", BillingAccountID: ba.ID}, "", true)
-		return err
-	}()
-	fe, _ := models.AsValidation(err)
-	if !strings.Contains(fe["token"], "already used") {
-		t.Errorf("reuse: %v", err)
+	var mine models.Subscription
+	f.Gorm.Take(&mine, *got.SubscriptionID)
+	if mine.ConsoleID == nil || *mine.ConsoleID != f.ConsoleA.ID || mine.Quantity != 3 {
+		t.Errorf("new subscription: %+v", mine)
+	}
+	if n := countRows(t, f.Gorm, "audit_events", "record_type = 'subscription' AND record_id = ?", theirs.ID); n != 0 {
+		t.Errorf("%d audit events on console B's subscription", n)
 	}
 }
-
-func TestRenewalsJob(t *testing.T) {
-	f := storetest.Seed(t)
-	ca := f.ConsoleA.ID
-	online := addSubscription(t, f, f.CustomerA.ID, &ca)
-	cancelled := addSubscription(t, f, f.CustomerA.ID, &ca)
-	f.Gorm.Model(&cancelled).Update("renewal_option", models.CancelAtEnd)
-	f.Clock.Advance(366 * 24 * time.Hour)
-	rep, err := f.Store.ApplyRenewals(bg)
-	if err != nil || rep.Renewed != 1 || rep.Ended != 1 {
-		t.Fatalf("renewals: %+v %v", rep, err)
-	}
-	var s1, s2 models.Subscription
-	f.Gorm.Take(&s1, online.ID)
-	f.Gorm.Take(&s2, cancelled.ID)
-	if !s1.EndDate.After(online.EndDate) || s1.Status != models.SubActive {
-		t.Errorf("online: %+v", s1)
-	}
-	if s2.Status != models.SubSuspended {
-		t.Errorf("cancelled: %+v", s2)
-	}
-	if rep, _ := f.Store.ApplyRenewals(bg); rep.Renewed+rep.Ended != 0 {
-		t.Errorf("second run changed %+v", rep)
-	}
-}
-
-var _ = errors.New
-var _ = store.ErrTokenThrottled

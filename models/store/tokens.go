@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,26 +11,12 @@ import (
 	"partnerconsole/models"
 )
 
-// TokenRow is a transfer token as its customer sees it: for whom, when,
-// and its state. The secret itself is never stored.
-type TokenRow struct {
-	models.TransferToken
-	ConsoleName      string
-	PublicResellerID string
-}
-
-// TableName makes TokenRow scan from transfer_tokens.
-func (TokenRow) TableName() string { return "transfer_tokens" }
-
 func requireCustomerAdmin(a models.Actor, p models.Permission) error {
 	if a.OrgKind != models.OrgCustomer || !a.Can(p) {
 		return models.Forbidden()
 	}
 	return nil
 }
-
-var errUnknownReseller = &models.Error{Code: models.CodeInvalid, Field: "reseller_id",
-	Message: "No reseller has this public reseller id. Check it with your reseller, e.g. K7QM-4XTD."}
 
 // CreateTransferToken makes a token for the console with a public reseller
 // id (R-TOK-1). It returns the secret, to be shown once.
@@ -40,19 +25,16 @@ func (s *Store) CreateTransferToken(ctx context.Context, a models.Actor, reselle
 	if err := requireCustomerAdmin(a, models.PermTokens); err != nil {
 		return "", t, err
 	}
-	rid, ok := models.NormalizePublicResellerID(resellerID)
-	if !ok {
-		if resellerID == "" {
-			return "", t, &models.Error{Code: models.CodeInvalid, Field: "reseller_id", Message: "Enter your reseller's public reseller id."}
-		}
-		return "", t, errUnknownReseller
+	rid, err := models.CheckResellerID(resellerID)
+	if err != nil {
+		return "", t, err
 	}
 	secret := models.NewTransferToken()
-	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		var con models.Console
 		if err := tx.Where("public_reseller_id = ? AND status = 'active'", rid).Take(&con).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return errUnknownReseller
+				return models.ErrUnknownReseller()
 			}
 			return fmt.Errorf("find reseller: %w", err)
 		}
@@ -64,12 +46,7 @@ func (s *Store) CreateTransferToken(ctx context.Context, a models.Actor, reselle
 }
 
 func insertToken(tx *gorm.DB, a models.Actor, consoleID int64, secret string, now time.Time) (models.TransferToken, error) {
-	uid := a.UserID
-	t := models.TransferToken{CustomerID: a.OrgID, ConsoleID: consoleID, TokenHash: models.HashTransferToken(secret),
-		CreatedAt: now, ExpiresAt: now.Add(models.TokenLifetime)}
-	if uid != 0 {
-		t.CreatedByID = &uid
-	}
+	t := models.IssueTransferToken(a, consoleID, secret, now)
 	if err := tx.Create(&t).Error; err != nil {
 		return t, fmt.Errorf("create transfer token: %w", err)
 	}
@@ -108,11 +85,11 @@ func insertToken(tx *gorm.DB, a models.Actor, consoleID int64, secret string, no
 }
 
 // ListTransferTokens lists the customer's tokens, newest first.
-func (s *Store) ListTransferTokens(ctx context.Context, a models.Actor) ([]TokenRow, error) {
+func (s *Store) ListTransferTokens(ctx context.Context, a models.Actor) ([]models.TokenRow, error) {
 	if err := requireCustomerAdmin(a, models.PermTokens); err != nil {
 		return nil, err
 	}
-	var rows []TokenRow
+	var rows []models.TokenRow
 	err := s.db.WithContext(ctx).Table("transfer_tokens").
 		Select("transfer_tokens.*, consoles.name AS console_name, consoles.public_reseller_id").
 		Joins("JOIN consoles ON consoles.id = transfer_tokens.console_id").
@@ -163,13 +140,8 @@ func (s *Store) RegenerateTransferToken(ctx context.Context, a models.Actor, id 
 		if err != nil {
 			return err
 		}
-		if t.ReplacedByID != nil {
-			return &models.Error{Code: models.CodeConflict, Message: "This token was already replaced by a newer one."}
-		}
-		if t.State(now) == models.TokenActive {
-			if err := t.Revoke(now); err != nil {
-				return err
-			}
+		if err := t.Regenerate(now); err != nil {
+			return err
 		}
 		nt, err = insertToken(tx, a, t.ConsoleID, secret, now)
 		if err != nil {
@@ -183,10 +155,6 @@ func (s *Store) RegenerateTransferToken(ctx context.Context, a models.Actor, id 
 	return secret, nt, err
 }
 
-// ErrTokenThrottled refuses token attempts after too many failures.
-var ErrTokenThrottled = &models.Error{Code: models.CodeTooMany, Field: "token",
-	Message: "Too many wrong transfer tokens from this console. Wait 15 minutes and try again."}
-
 // tokenThrottled tells whether the console used up its failed attempts.
 func (s *Store) tokenThrottled(ctx context.Context, consoleID int64, now time.Time) error {
 	var n int64
@@ -195,10 +163,7 @@ func (s *Store) tokenThrottled(ctx context.Context, consoleID int64, now time.Ti
 	if err != nil {
 		return fmt.Errorf("count token attempts: %w", err)
 	}
-	if n >= models.TokenThrottleFailures {
-		return ErrTokenThrottled
-	}
-	return nil
+	return models.CheckTokenThrottle(n)
 }
 
 // recordAttempt writes one redemption attempt outside the caller's
@@ -213,25 +178,23 @@ func (s *Store) recordAttempt(ctx context.Context, a models.Actor, outcome model
 		a.OrgID, uid, string(outcome), now).Error
 }
 
-// redeemToken finds and checks a token typed by a console for a customer
-// (by id, or 0 to accept whichever customer the token belongs to), locking
-// the token row. It returns the outcome and, when ok, the token.
-func redeemToken(tx *gorm.DB, consoleID, customerID int64, secret string, now time.Time) (models.TransferToken, models.RedeemOutcome, error) {
+// lockTokenBySecret finds the token a console typed, locking its row; nil
+// when no token has that secret. Whether the console may use it is
+// models.CheckRedeem's to decide.
+func lockTokenBySecret(tx *gorm.DB, secret string) (*models.TransferToken, error) {
+	if models.NormalizeTransferToken(secret) == "" {
+		return nil, nil
+	}
 	var t models.TransferToken
 	err := forUpdate(tx).Where("token_hash = ?", models.HashTransferToken(secret)).Take(&t).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || models.NormalizeTransferToken(secret) == "" {
-		return t, models.RedeemWrong, nil
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
 	}
 	if err != nil {
-		return t, "", fmt.Errorf("find token: %w", err)
+		return nil, fmt.Errorf("find token: %w", err)
 	}
-	if !bytes.Equal(t.TokenHash, models.HashTransferToken(secret)) {
-		return t, models.RedeemWrong, nil
-	}
-	return t, models.CheckRedeem(&t, consoleID, customerID, now), nil
+	return &t, nil
 }
-
-var errUnknownDomain = &models.Error{Code: models.CodeInvalid, Field: "domain", Message: "No customer on the platform has this domain. Check it with the customer."}
 
 // CheckTransferToken lets a console check a customer's token (by domain)
 // without changing anything but the attempt count; it names the customer
@@ -245,24 +208,25 @@ func (s *Store) CheckTransferToken(ctx context.Context, a models.Actor, domain, 
 	if err := s.tokenThrottled(ctx, a.OrgID, now); err != nil {
 		return c, err
 	}
-	d, ok := models.NormalizeDomain(domain)
-	if !ok {
-		return c, &models.Error{Code: models.CodeInvalid, Field: "domain", Message: "Enter a valid domain name, e.g. example.com."}
+	d, err := models.CheckTokenDomain(domain)
+	if err != nil {
+		return c, err
 	}
 	outcome := models.RedeemOK
-	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		var cust models.Customer
 		if err := tx.Where("domain = ?", d).Take(&cust).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				outcome = models.RedeemWrong
-				return errUnknownDomain
+				return models.ErrUnknownDomain()
 			}
 			return err
 		}
-		_, o, err := redeemToken(tx, a.OrgID, cust.ID, secret, now)
+		t, err := lockTokenBySecret(tx, secret)
 		if err != nil {
 			return err
 		}
+		o := models.CheckRedeem(t, a.OrgID, cust.ID, now)
 		outcome = o
 		c = CustomerRow{Customer: cust}
 		return o.Err()
