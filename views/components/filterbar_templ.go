@@ -512,7 +512,7 @@ func filterField(fl Filter) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if len(fl.Suggest) > 0 {
+			if fl.Suggest != nil {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, " list=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -554,7 +554,7 @@ func filterField(fl Filter) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(fl.Suggest) > 0 {
+			if fl.Suggest != nil {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<datalist id=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
