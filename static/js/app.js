@@ -24,9 +24,11 @@
     }
   }, true);
   // Closing a confirmation dialog with "ok" posts the form that opened it.
+  // The close event comes in a later task: if the dialog is open again by
+  // then (reopened at once), the event is stale and the new opening holds.
   document.addEventListener("close", function (e) {
     var d = e.target;
-    if (!d.pcForm) return;
+    if (!d.pcForm || d.open) return;
     var f = d.pcForm, b = d.pcSubmitter;
     d.pcForm = null; d.pcSubmitter = null;
     if (d.returnValue !== "ok") return;
