@@ -9,7 +9,6 @@ import (
 
 	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
-	"partnerconsole/models/store"
 	"partnerconsole/views"
 	"partnerconsole/views/desk"
 	"partnerconsole/views/home"
@@ -56,7 +55,7 @@ func (h *H) DeskHome(c echo.Context) error {
 // DeskConsoles lists every console on the platform.
 func (h *H) DeskConsoles(c echo.Context) error {
 	a := mustActor(c)
-	f := store.ConsoleFilter{Query: strings.TrimSpace(c.QueryParam("q")), Sort: models.CustomerSort(c.QueryParam("sort"))}
+	f := models.ConsoleFilter{Query: strings.TrimSpace(c.QueryParam("q")), Sort: models.CustomerSort(c.QueryParam("sort"))}
 	cursor := c.QueryParam("after")
 	page, err := h.Store.ListConsoles(ctx(c), a, f, cursor)
 	if err != nil {

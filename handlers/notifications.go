@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"partnerconsole/models"
-	"partnerconsole/models/store"
 	mailviews "partnerconsole/views/mail"
 	"partnerconsole/views/notifications"
 )
@@ -81,7 +80,7 @@ func (h *H) SaveNotificationSettings(c echo.Context) error {
 // what failed (and, in local mode without SMTP, what would have been sent).
 func (h *H) SentMail(c echo.Context) error {
 	a := mustActor(c)
-	f := store.OutboxFilter{Status: models.OutboxStatus(c.QueryParam("status")), To: strings.TrimSpace(c.QueryParam("to"))}
+	f := models.OutboxFilter{Status: models.OutboxStatus(c.QueryParam("status")), To: strings.TrimSpace(c.QueryParam("to"))}
 	cursor := c.QueryParam("after")
 	page, err := h.Store.ListOutbox(ctx(c), a, f, cursor)
 	if err != nil {

@@ -130,3 +130,9 @@ func (in BillingAccountInput) Validate() error {
 	}
 	return f.Err()
 }
+
+// ConsoleFilter narrows the desk's consoles list.
+type ConsoleFilter struct {
+	Query string // name or public reseller id
+	Sort  CustomerSort
+}

@@ -115,3 +115,14 @@ const (
 	SortByName    CustomerSort = "name"
 	SortByCreated CustomerSort = "created"
 )
+
+// CustomerRow is a customers-list row: the customer and, on the desk, the
+// name of the console it belongs to.
+type CustomerRow struct {
+	Customer
+	ConsoleName string
+	// NameKey is the stored lower(name) the list sorts on; the keyset cursor
+	// takes it from the database, so Go's and PostgreSQL's lower-casing never
+	// disagree (İ).
+	NameKey string `gorm:"column:name_key"`
+}

@@ -190,3 +190,9 @@ type OutboxMessage struct {
 
 // TableName is the outbox table.
 func (OutboxMessage) TableName() string { return "outbox" }
+
+// OutboxFilter narrows the Sent mail page.
+type OutboxFilter struct {
+	Status OutboxStatus
+	To     string
+}

@@ -84,3 +84,13 @@ var TimeZones = []string{
 	"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto", "America/Vancouver",
 	"Asia/Tokyo", "Asia/Singapore", "Asia/Kolkata", "Australia/Sydney", "Australia/Perth", "Pacific/Auckland",
 }
+
+// SessionView is a session as its owner sees it in the list.
+type SessionView struct {
+	Ref        string // short opaque reference for "end this session"
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	IP         string
+	UserAgent  string
+	Current    bool
+}

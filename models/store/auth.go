@@ -40,15 +40,8 @@ type UserSession struct {
 	RevokedAt  *time.Time
 }
 
-// SessionView is a session as its owner sees it in the list.
-type SessionView struct {
-	Ref        string // short opaque reference for "end this session"
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	IP         string
-	UserAgent  string
-	Current    bool
-}
+// SessionView is models.SessionView (moved so views need not import the store).
+type SessionView = models.SessionView
 
 func hashToken(tok string) []byte {
 	h := sha256.Sum256([]byte(tok))

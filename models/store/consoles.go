@@ -21,11 +21,8 @@ func (s *Store) MyConsole(ctx context.Context, a models.Actor) (models.Console, 
 	return c, notFound(err)
 }
 
-// ConsoleFilter narrows the desk's consoles list.
-type ConsoleFilter struct {
-	Query string // name or public reseller id
-	Sort  models.CustomerSort
-}
+// ConsoleFilter is models.ConsoleFilter (moved so views need not import the store).
+type ConsoleFilter = models.ConsoleFilter
 
 // ListConsoles is the desk's platform-wide list of consoles, keyset paged.
 func (s *Store) ListConsoles(ctx context.Context, a models.Actor, f ConsoleFilter, cursor string) (models.Page[models.Console], error) {

@@ -12,16 +12,9 @@ import (
 	"partnerconsole/models"
 )
 
-// CustomerRow is a customers-list row: the customer and, on the desk, the
-// name of the console it belongs to.
-type CustomerRow struct {
-	models.Customer
-	ConsoleName string
-	// NameKey is the stored lower(name) the list sorts on; the keyset cursor
-	// takes it from the database, so Go's and PostgreSQL's lower-casing never
-	// disagree (İ).
-	NameKey string `gorm:"column:name_key"`
-}
+// CustomerRow is models.CustomerRow, the customers-list row (it moved to
+// models so views need not import the store).
+type CustomerRow = models.CustomerRow
 
 // scopeCustomers limits a customers query to what the actor may see
 // (R-ROLE-6): a console its own customers, a customer itself, the desk all.

@@ -76,11 +76,8 @@ func (s *Store) SendOutbox(ctx context.Context, limit int, deliver Deliver) (sen
 	return sent, failed, nil
 }
 
-// OutboxFilter narrows the Sent mail page.
-type OutboxFilter struct {
-	Status models.OutboxStatus
-	To     string
-}
+// OutboxFilter is models.OutboxFilter (moved so views need not import the store).
+type OutboxFilter = models.OutboxFilter
 
 // ListOutbox is the desk's Sent mail page: every email, newest first.
 func (s *Store) ListOutbox(ctx context.Context, a models.Actor, f OutboxFilter, cursor string) (models.Page[models.OutboxMessage], error) {

@@ -1,18 +1,47 @@
-// Small behaviours the CSP allows (no inline scripts): confirmation before
-// irreversible actions, copy buttons, auto-submitting filters, the bell.
+// Small behaviours the CSP allows (no inline scripts): confirmation dialogs
+// before irreversible actions, copy buttons, auto-submitting filters, the bell.
 (function () {
   "use strict";
-  // Forms and buttons with data-confirm ask before submitting.
+  // A form with data-confirm-dialog="<id>" (components.ConfirmForm) opens
+  // that <dialog> instead of posting; the dialog's "ok" button posts it.
   document.addEventListener("submit", function (e) {
     var f = e.target;
-    var msg = f.getAttribute("data-confirm") || (e.submitter && e.submitter.getAttribute("data-confirm"));
-    if (msg && !window.confirm(msg)) { e.preventDefault(); e.stopImmediatePropagation(); return; }
+    if ((f.getAttribute("method") || "").toLowerCase() === "dialog") return; // a dialog's own buttons
+    var id = f.getAttribute("data-confirm-dialog");
+    var d = id && document.getElementById(id);
+    if (d && typeof d.showModal === "function" && !f.hasAttribute("data-confirmed")) {
+      e.preventDefault(); e.stopImmediatePropagation();
+      d.pcForm = f; d.pcSubmitter = e.submitter || null;
+      d.returnValue = "";
+      d.showModal();
+      return;
+    }
+    f.removeAttribute("data-confirmed");
     // Progress: disable the submit button while the request runs.
     if (e.submitter && !f.hasAttribute("data-no-busy")) {
       var b = e.submitter;
       setTimeout(function () { b.setAttribute("aria-busy", "true"); b.disabled = true; }, 0);
     }
   }, true);
+  // Closing a confirmation dialog with "ok" posts the form that opened it.
+  // The close event comes in a later task: if the dialog is open again by
+  // then (reopened at once), the event is stale and the new opening holds.
+  document.addEventListener("close", function (e) {
+    var d = e.target;
+    if (!d.pcForm || d.open) return;
+    var f = d.pcForm, b = d.pcSubmitter;
+    d.pcForm = null; d.pcSubmitter = null;
+    if (d.returnValue !== "ok") return;
+    f.setAttribute("data-confirmed", "");
+    if (b) { f.requestSubmit(b); } else { f.requestSubmit(); }
+  }, true);
+  // Buttons with data-dialog-open="<id>" open that dialog (a reveal, a form).
+  document.addEventListener("click", function (e) {
+    var t = e.target.closest("[data-dialog-open]");
+    if (!t) return;
+    var d = document.getElementById(t.getAttribute("data-dialog-open"));
+    if (d && typeof d.showModal === "function") { e.preventDefault(); d.showModal(); }
+  });
   // Copy buttons: data-copy="#id" copies that element's text or value.
   document.addEventListener("click", function (e) {
     var b = e.target.closest("[data-copy]");

@@ -33,31 +33,41 @@ func TestHarnessSessionsAreIndependent(t *testing.T) {
 	}
 }
 
-// A confirm() dialog (data-confirm) is accepted automatically, so a journey
-// never hangs on one: disabling a user goes through.
-func TestHarnessAcceptsConfirmDialogs(t *testing.T) {
+// A destructive action asks in a dialog first: cancelling posts nothing,
+// confirming goes through. Disabling a user is the example.
+func TestConfirmDialogGuardsDisablingAUser(t *testing.T) {
 	e := start(t)
 	s := e.signedIn("A:super_admin")
 	s.open("/console/users")
 	u := e.Users["A:helpdesk_agent"]
 	form := fmt.Sprintf(`form[action="/console/users/%d/disable"]`, u.ID)
-	if s.attr(form, "data-confirm") == "" {
+	dialogID := s.attr(form, "data-confirm-dialog")
+	if dialogID == "" {
 		t.Fatalf("the disable form asks no confirmation; this test needs one")
 	}
-	if st := s.submit(form + ` button[type="submit"]`); st != http.StatusOK {
-		t.Fatalf("disable: status %d", st)
-	}
-	found := false
-	for _, r := range s.texts("user-row") {
-		if strings.Contains(r, u.Email) {
-			found = true
-			if !strings.Contains(r, "Disabled") {
-				t.Fatalf("after confirming, the user is not disabled: %q", r)
+	state := func() string {
+		for _, r := range s.texts("user-row") {
+			if strings.Contains(r, u.Email) {
+				return r
 			}
 		}
-	}
-	if !found {
 		t.Fatalf("user %s is not in the list", u.Email)
+		return ""
+	}
+	// Cancel: the dialog closes, the user stays active.
+	s.click(form + ` button[type="submit"]`)
+	s.waitVisible(`dialog[open] [data-testid="confirm-cancel"]`)
+	s.click(`dialog[open] [data-testid="confirm-cancel"]`)
+	s.waitGone(`dialog[open]`)
+	if r := state(); strings.Contains(r, "Disabled") {
+		t.Fatalf("cancelling disabled the user: %q", r)
+	}
+	// Confirm: the form posts.
+	if st := s.confirm(form + ` button[type="submit"]`); st != http.StatusOK {
+		t.Fatalf("disable: status %d", st)
+	}
+	if r := state(); !strings.Contains(r, "Disabled") {
+		t.Fatalf("after confirming, the user is not disabled: %q", r)
 	}
 	s.waitVisible("flash")
 }

@@ -144,7 +144,8 @@ func (e *env) session(name string) *session {
 			Headers: network.Headers{"Accept-Language": "en-US,en;q=0.9"}})
 		return err
 	}))
-	// confirm() (data-confirm) and alert() never block a journey: accept them.
+	// A stray confirm() or alert() never blocks a journey: accept it. (The
+	// app asks with its own dialogs; see confirm.)
 	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
 	go func() {
 		for _, err := range dialogs {
@@ -325,6 +326,20 @@ func (s *session) submit(target string) int {
 		return 0
 	}
 	return int(res.Status)
+}
+
+// confirm clicks a button guarded by a confirmation dialog
+// (components.ConfirmForm), checks the dialog opened and stayed on the page,
+// confirms it, and returns the status of the page the form loads.
+func (s *session) confirm(target string) int {
+	s.t.Helper()
+	before := s.location()
+	s.click(target)
+	s.waitVisible(`dialog[open] [data-testid="confirm-ok"]`)
+	if now := s.location(); now != before {
+		s.t.Fatalf("[%s] %s posted before it was confirmed (now at %s)", s.name, target, now)
+	}
+	return s.submit(`dialog[open] [data-testid="confirm-ok"]`)
 }
 
 // fill replaces a text field's value by typing, as a person would.

@@ -109,7 +109,7 @@ func TestMeetResellerPathJourney(t *testing.T) {
 	desk.open("/desk/cases/" + caseID)
 	desk.submit("assign-me")
 	desk.contains("flash", "assigned to you")
-	desk.submit("action-" + models.ActionConvertToGracePlan)
+	desk.confirm("action-" + models.ActionConvertToGracePlan)
 	desk.contains("flash", "Action done.")
 	desk.contains("thread", "temporary online grace plan")
 	desk.shot("case-converted")

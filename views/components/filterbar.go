@@ -1,0 +1,44 @@
+package components
+
+// FilterBarSpec is a list's filter bar: a search box and filters, each
+// showing the list's current value. It submits with GET to the list.
+type FilterBarSpec struct {
+	Action  string    // the list's URL
+	Search  SearchBox // Name "" means none
+	Filters []Filter
+	Submit  string // translated label of the button
+	// SubmitTestID is the button's data-testid ("search-submit" on most lists).
+	SubmitTestID string
+}
+
+// SearchBox is the free-text search of a filter bar.
+type SearchBox struct {
+	Name        string // query parameter, usually "q"
+	Label       string // translated
+	Placeholder string // translated
+	Value       string // current value
+	TestID      string
+}
+
+// FilterKind is how a filter is entered.
+type FilterKind int
+
+// The kinds of filter.
+const (
+	FilterSelect FilterKind = iota // a drop-down of Options, submitted on change
+	FilterText                     // free text, with optional suggestions
+	FilterNumber                   // a positive whole number (an id)
+)
+
+// Filter is one filter of a filter bar.
+type Filter struct {
+	Kind        FilterKind
+	Name        string   // query parameter
+	Label       string   // translated
+	Value       string   // current value
+	All         string   // translated label of the "any" choice of a select; "" for none
+	Options     []Option // the choices of a select
+	Placeholder string   // of a text field
+	Suggest     []string // suggestions for a text field (a datalist)
+	TestID      string
+}
