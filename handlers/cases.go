@@ -13,7 +13,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"partnerconsole/models"
-	"partnerconsole/models/store"
 	"partnerconsole/views"
 	"partnerconsole/views/cases"
 )
@@ -68,7 +67,9 @@ func (h *H) Cases(c echo.Context) error {
 		v.NextURL = withQuery(base, q, "after", page.Next)
 	}
 	if a.OrgKind == models.OrgConsole {
-		v.Customers, _ = h.Store.CaseCustomers(ctx(c), a)
+		if v.Customers, err = h.Store.CaseCustomers(ctx(c), a); err != nil {
+			return err
+		}
 	}
 	title := "Support cases"
 	if a.IsDesk() {
@@ -87,7 +88,7 @@ func (h *H) CasesCSV(c echo.Context) error {
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
 	_ = w.Write([]string{"id", "title", "type", "state", "impact", "console", "customer", "filed_by", "assignee", "created_at", "updated_at"})
-	err := h.Store.ExportCases(ctx(c), a, f, func(r store.CaseRow) error {
+	err := h.Store.ExportCases(ctx(c), a, f, func(r models.CaseRow) error {
 		return w.Write([]string{strconv.FormatInt(r.ID, 10), csvSafe(r.Title), tr.T(r.Type.Label()), tr.T(r.State.Label()), tr.T(r.Impact.Label()),
 			csvSafe(r.ConsoleName), csvSafe(r.CustomerName), csvSafe(r.FiledByName), csvSafe(r.AssigneeName),
 			r.CreatedAt.UTC().Format(time.RFC3339), r.UpdatedAt.UTC().Format(time.RFC3339)})
@@ -101,10 +102,22 @@ func (h *H) CasesCSV(c echo.Context) error {
 
 var caseCommonFields = []string{"type", "impact", "title", "description", "customer_id", "contact_name", "contact_email", "contact_phone"}
 
-func (h *H) caseFormView(c echo.Context, f views.Form) cases.FormView {
+func (h *H) caseFormView(c echo.Context, f views.Form) (cases.FormView, error) {
 	a := mustActor(c)
-	custs, _ := h.Store.CaseCustomers(ctx(c), a)
-	return cases.FormView{Form: f, Type: models.CaseType(f.Get("type")), Customers: custs, Currency: h.Store.ConsoleCurrency(ctx(c), a)}
+	custs, err := h.Store.CaseCustomers(ctx(c), a)
+	if err != nil {
+		return cases.FormView{}, err
+	}
+	return cases.FormView{Form: f, Type: models.CaseType(f.Get("type")), Customers: custs, Currency: h.Store.ConsoleCurrency(ctx(c), a)}, nil
+}
+
+// renderCaseForm shows "Report a problem" with the form's values and errors.
+func (h *H) renderCaseForm(c echo.Context, status int, f views.Form) error {
+	v, err := h.caseFormView(c, f)
+	if err != nil {
+		return err
+	}
+	return Render(c, status, cases.New(h.page(c, "Report a problem"), v))
 }
 
 // NewCase shows "Report a problem": first the kind of problem, then the
@@ -121,7 +134,7 @@ func (h *H) NewCase(c echo.Context) error {
 	if id, err := strconv.ParseInt(c.QueryParam("customer"), 10, 64); err == nil {
 		f.Values["customer_id"] = strconv.FormatInt(id, 10)
 	}
-	return Render(c, http.StatusOK, cases.New(h.page(c, "Report a problem"), h.caseFormView(c, f)))
+	return h.renderCaseForm(c, http.StatusOK, f)
 }
 
 // CreateCase files a case; bad input re-renders the form with 422.
@@ -144,9 +157,14 @@ func (h *H) CreateCase(c echo.Context) error {
 		return err
 	}
 	sc, err := h.Store.FileCase(ctx(c), a, in, files...)
+	if isWindow(err) {
+		// A Meet hardware case outside its 48–24 h window (R-MEET-2 step 3).
+		f.Errors = models.FieldErrors{"_form": windowMessage(c, err)}
+		return h.renderCaseForm(c, http.StatusUnprocessableEntity, f)
+	}
 	if fe, ok := models.AsValidation(err); ok {
 		f.Errors = fe
-		return Render(c, http.StatusUnprocessableEntity, cases.New(h.page(c, "Report a problem"), h.caseFormView(c, f)))
+		return h.renderCaseForm(c, http.StatusUnprocessableEntity, f)
 	}
 	if err != nil {
 		return err
@@ -197,7 +215,7 @@ func (h *H) caseView(c echo.Context, id int64) (cases.DetailView, error) {
 	}
 	d := cases.DetailView{Case: v, Base: casesBase(a), Now: h.Store.Now(), Comment: views.NewForm(), State: views.NewForm()}
 	if a.IsDesk() {
-		d.Actions = store.CaseActions(v.Type)
+		d.Actions = h.Store.CaseActions(v.Type)
 	}
 	return d, nil
 }

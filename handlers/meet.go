@@ -85,8 +85,9 @@ func (h *H) meetStep(c echo.Context, f views.Form, run func(id int64) error, don
 		f.Errors = fe
 		return h.meetPage(c, id, http.StatusUnprocessableEntity, f, "")
 	}
-	if models.ErrorCode(err) == models.CodeConflict {
-		return h.meetPage(c, id, http.StatusConflict, f, Translator(c).T(err.(*models.Error).Message))
+	var de *models.Error
+	if errors.As(err, &de) && de.Code == models.CodeConflict {
+		return h.meetPage(c, id, http.StatusConflict, f, Translator(c).T(de.Message))
 	}
 	return err
 }
