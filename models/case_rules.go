@@ -180,3 +180,36 @@ func (c *SupportCase) ActionDone(version int, now time.Time) {
 	c.Version = version + 1
 	c.UpdatedAt = now
 }
+
+// CheckedUpload is a file that passed CheckUploads: its cleaned name and
+// the content type its bytes show.
+type CheckedUpload struct {
+	Name, ContentType string
+	Data              []byte
+}
+
+// CheckUploads applies the attachment rules to every file of one message:
+// at most five, each at most 10 MB, and PDF, PNG, JPEG, TXT or CSV by
+// content. One bad file refuses the whole message (nothing is saved).
+// Empty file inputs are skipped.
+func CheckUploads(files []Upload) ([]CheckedUpload, error) {
+	var real []Upload
+	for _, f := range files {
+		if f.Name == "" && len(f.Data) == 0 {
+			continue // an empty file input
+		}
+		real = append(real, f)
+	}
+	if len(real) > MaxAttachmentsPerMessage {
+		return nil, &Error{Code: CodeInvalid, Field: "files", Message: "Attach at most 5 files to one message."}
+	}
+	out := make([]CheckedUpload, 0, len(real))
+	for _, f := range real {
+		name, ct, err := CheckUpload(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, CheckedUpload{Name: name, ContentType: ct, Data: f.Data})
+	}
+	return out, nil
+}

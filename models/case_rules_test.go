@@ -308,3 +308,37 @@ func TestMsgKeepsItsArgumentsKinds(t *testing.T) {
 		}
 	})
 }
+
+func TestCheckUploadsPerMessage(t *testing.T) {
+	txt := func(name string) Upload { return Upload{Name: name, Data: []byte("hello"), Size: 5} }
+	for _, tc := range []struct {
+		name  string
+		files []Upload
+		n     int
+		bad   bool
+	}{
+		{"none", nil, 0, false},
+		{"empty inputs are skipped", []Upload{{}, txt("a.txt"), {}}, 1, false},
+		{"five files", []Upload{txt("1.txt"), txt("2.txt"), txt("3.txt"), txt("4.txt"), txt("5.txt")}, 5, false},
+		{"six files", []Upload{txt("1.txt"), txt("2.txt"), txt("3.txt"), txt("4.txt"), txt("5.txt"), txt("6.txt")}, 0, true},
+		{"one bad file refuses all", []Upload{txt("a.txt"), {Name: "x.exe", Data: []byte("MZ\x90\x00"), Size: 4}}, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := CheckUploads(tc.files)
+			if tc.bad {
+				if fe, ok := AsValidation(err); !ok || fe["files"] == "" {
+					t.Fatalf("want a message on files, got %v", err)
+				}
+				return
+			}
+			if err != nil || len(out) != tc.n {
+				t.Fatalf("%d files, %v", len(out), err)
+			}
+			for _, f := range out {
+				if f.ContentType != "text/plain" || string(f.Data) != "hello" {
+					t.Errorf("%+v", f)
+				}
+			}
+		})
+	}
+}
