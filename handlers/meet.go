@@ -43,11 +43,13 @@ func (h *H) meetPage(c echo.Context, customerID int64, status int, f views.Form,
 	}
 	v := meet.View{MeetView: mv, Form: f, Refusal: refusal, Now: h.Store.Now()}
 	v.Base, v.CustomerPage = meetBase(a, customerID)
-	if ps, err := h.Store.Products(ctx(c)); err == nil {
-		for _, p := range ps {
-			if p.Family == models.FamilyMeetHardware {
-				v.MeetProduct = p.ID
-			}
+	ps, err := h.Store.Products(ctx(c))
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if p.Family == models.FamilyMeetHardware {
+			v.MeetProduct = p.ID
 		}
 	}
 	return Render(c, status, meet.Page(h.page(c, "Google Meet hardware"), v))
