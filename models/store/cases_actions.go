@@ -54,7 +54,26 @@ func (s *Store) RunCaseAction(ctx context.Context, a models.Actor, id int64, ver
 		if c.State != from {
 			return notifyPartner(tx, now, a, c, stateNotice(c, from, text))
 		}
-		return notifyPartner(tx, now, a, c, commentNotice(c, a.Name, text))
+		if note.Text == "" {
+			return nil
+		}
+		return notifyPartner(tx, now, a, c, actionNotice(c, note))
 	})
 	return c, err
+}
+
+// actionNotice tells the partner what an action did, in the note's own
+// words so each reader gets it in their language; dates go as calendar
+// days.
+func actionNotice(c models.SupportCase, note models.Msg) Notice {
+	args := make([]any, 0, len(note.Args)+4)
+	for i := 0; i+1 < len(note.Args); i += 2 {
+		v := note.Args[i+1]
+		if t, ok := v.(time.Time); ok {
+			v = t.UTC().Format("2006-01-02")
+		}
+		args = append(args, note.Args[i], v)
+	}
+	args = append(args, "ID", c.ID, "Title", c.Title)
+	return Notice{Kind: models.NoticeCaseCommented, Title: "New comment on case #{{.ID}}: {{.Title}}", Body: note.Text, Args: args}
 }

@@ -82,6 +82,9 @@ func TestMeetResellerPathNineSteps(t *testing.T) {
 		note.Args[1] != int64(1) || !note.Args[3].(time.Time).Equal(graceEnd) || cv.Comments[0].Body != note.English() {
 		t.Errorf("grace note: %+v (%q)", note, cv.Comments[0].Body)
 	}
+	if countRows(t, f.Gorm, "notifications", "kind = ? AND body = ? AND args->>'Date' = ?", models.NoticeCaseCommented, note.Text, graceEnd.Format("2006-01-02")) == 0 {
+		t.Error("the partner's notice of the conversion is not the note's message")
+	}
 	mv, _ := f.Store.MeetStatus(bg, sales, f.CustomerA.ID)
 	if st := mv.Steps[models.StepCaseFiled]; st.NoteMsg == nil || st.NoteMsg.Text != "Case #{{.ID}}" || st.NoteMsg.Args[1] != c.ID {
 		t.Errorf("step 3 note: %+v", st.NoteMsg)
