@@ -24,6 +24,10 @@ func MigrationUnderWay() *Error {
 	return &Error{Code: CodeConflict, Message: "A migration is already under way for this customer."}
 }
 
+// criterionRenewal is R-MEET-1's criterion 2 (Meet hardware renews within
+// 7 days), which the direct path replaces with the 7-day offer lead.
+const criterionRenewal = 2
+
 func notEligible() *Error {
 	return &Error{Code: CodeConflict, Message: "The customer does not meet the eligibility criteria."}
 }
@@ -41,7 +45,7 @@ func StartMigration(cust Customer, consoleID int64, e Eligibility, now time.Time
 		if cust.Channel != ChannelDirect {
 			return m, &Error{Code: CodeConflict, Message: "This customer buys through a reseller: the reseller runs its migration."}
 		}
-		if e.Meet == nil || !e.PassedExcept(StepCustomerRequest) {
+		if e.Meet == nil || !e.PassedExcept(criterionRenewal) {
 			return m, notEligible()
 		}
 	} else if !e.Passed() || e.Meet == nil {
