@@ -241,3 +241,23 @@ func TestCheckConfirm(t *testing.T) {
 		})
 	}
 }
+
+func TestWindowErrorsHaveACode(t *testing.T) {
+	renewal := day(2026, 3, 20)
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"case window", CheckCaseWindow(renewal, renewal.AddDate(0, 0, -10))},
+		{"direct offer lead", CheckDirectOffer(renewal, renewal.AddDate(0, 0, -1))},
+		{"zero code defaults to conflict", &WindowError{Message: "x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var we *WindowError
+			var e *Error
+			if !errors.As(tc.err, &we) || !errors.As(tc.err, &e) || e.Code != CodeConflict || ErrorCode(tc.err) != CodeConflict || e.Message == "" {
+				t.Fatalf("%v: code %s", tc.err, ErrorCode(tc.err))
+			}
+		})
+	}
+}
