@@ -13,7 +13,6 @@ import (
 
 	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
-	"partnerconsole/models/store"
 	"partnerconsole/views/cases"
 )
 
@@ -54,7 +53,7 @@ func casesBase(a models.Actor) string { return a.Role.Portal() + "/cases" }
 func (h *H) Cases(c echo.Context) error {
 	a := mustActor(c)
 	f := caseFilter(c)
-	page, l, err := pagedList(c, casesBase(a), func(cursor string) (models.Page[store.CaseRow], error) {
+	page, l, err := pagedList(c, casesBase(a), func(cursor string) (models.Page[models.CaseRow], error) {
 		return h.Store.ListCases(ctx(c), a, f, cursor)
 	})
 	if err != nil {
@@ -63,7 +62,9 @@ func (h *H) Cases(c echo.Context) error {
 	v := cases.ListView{Filter: f, Page: page, Base: l.Base, OnFirst: l.OnFirst, CSVURL: l.CSVURL, FirstURL: l.FirstURL, NextURL: l.NextURL,
 		Now: h.Store.Now()}
 	if a.OrgKind == models.OrgConsole {
-		v.Customers, _ = h.Store.CaseCustomers(ctx(c), a)
+		if v.Customers, err = h.Store.CaseCustomers(ctx(c), a); err != nil {
+			return err
+		}
 	}
 	title := "Support cases"
 	if a.IsDesk() {
@@ -79,7 +80,7 @@ func (h *H) CasesCSV(c echo.Context) error {
 	tr := Translator(c)
 	header := []string{"id", "title", "type", "state", "impact", "console", "customer", "filed_by", "assignee", "created_at", "updated_at"}
 	return h.exportCSV(c, "cases", header, func(write func(...string) error) error {
-		return h.Store.ExportCases(ctx(c), a, f, func(r store.CaseRow) error {
+		return h.Store.ExportCases(ctx(c), a, f, func(r models.CaseRow) error {
 			return write(strconv.FormatInt(r.ID, 10), csvSafe(r.Title), tr.T(r.Type.Label()), tr.T(r.State.Label()), tr.T(r.Impact.Label()),
 				csvSafe(r.ConsoleName), csvSafe(r.CustomerName), csvSafe(r.FiledByName), csvSafe(r.AssigneeName),
 				r.CreatedAt.UTC().Format(time.RFC3339), r.UpdatedAt.UTC().Format(time.RFC3339))
@@ -87,10 +88,22 @@ func (h *H) CasesCSV(c echo.Context) error {
 	})
 }
 
-func (h *H) caseFormView(c echo.Context, f forms.CaseForm) cases.FormView {
+func (h *H) caseFormView(c echo.Context, f forms.CaseForm) (cases.FormView, error) {
 	a := mustActor(c)
-	custs, _ := h.Store.CaseCustomers(ctx(c), a)
-	return cases.FormView{Form: f, Type: f.CaseType(), Customers: custs, Currency: h.Store.ConsoleCurrency(ctx(c), a)}
+	custs, err := h.Store.CaseCustomers(ctx(c), a)
+	if err != nil {
+		return cases.FormView{}, err
+	}
+	return cases.FormView{Form: f, Type: f.CaseType(), Customers: custs, Currency: h.Store.ConsoleCurrency(ctx(c), a)}, nil
+}
+
+// renderCaseForm shows "Report a problem" with the form's values and errors.
+func (h *H) renderCaseForm(c echo.Context, status int, f forms.CaseForm) error {
+	v, err := h.caseFormView(c, f)
+	if err != nil {
+		return err
+	}
+	return Render(c, status, cases.New(h.page(c, "Report a problem"), v))
 }
 
 // NewCase shows "Report a problem": first the kind of problem, then the
@@ -101,7 +114,7 @@ func (h *H) NewCase(c echo.Context) error {
 	if t := models.CaseType(c.QueryParam("type")); t.Valid() {
 		f.Type = string(t)
 	}
-	return Render(c, http.StatusOK, cases.New(h.page(c, "Report a problem"), h.caseFormView(c, f)))
+	return h.renderCaseForm(c, http.StatusOK, f)
 }
 
 // CreateCase files a case; bad input re-renders the form with 422.
@@ -123,9 +136,14 @@ func (h *H) CreateCase(c echo.Context) error {
 		f.Fields[fd.Name] = strings.TrimSpace(c.FormValue(fd.FormName()))
 	}
 	sc, err := h.Store.FileCase(ctx(c), a, f.Input(), files...)
-	if status, fe, ok := formFailure(err); ok {
+	status, fe, ok := formFailure(err)
+	if isWindow(err) {
+		// A Meet hardware case outside its 48–24 h window (R-MEET-2 step 3).
+		status, fe, ok = http.StatusUnprocessableEntity, models.FieldErrors{"_form": windowMessage(c, err)}, true
+	}
+	if ok {
 		f.SetErrors(fe)
-		return Render(c, status, cases.New(h.page(c, "Report a problem"), h.caseFormView(c, f)))
+		return h.renderCaseForm(c, status, f)
 	}
 	if err != nil {
 		return err
@@ -176,7 +194,7 @@ func (h *H) caseView(c echo.Context, id int64) (cases.DetailView, error) {
 	}
 	d := cases.DetailView{Case: v, Base: casesBase(a), Now: h.Store.Now()}
 	if a.IsDesk() {
-		d.Actions = store.CaseActions(v.Type)
+		d.Actions = h.Store.CaseActions(v.Type)
 	}
 	return d, nil
 }

@@ -43,11 +43,13 @@ func (h *H) meetPage(c echo.Context, customerID int64, status int, f forms.MeetR
 	}
 	v := meet.View{MeetView: mv, Form: f, Refusal: refusal, Now: h.Store.Now()}
 	v.Base, v.CustomerPage = meetBase(a, customerID)
-	if ps, err := h.Store.Products(ctx(c)); err == nil {
-		for _, p := range ps {
-			if p.Family == models.FamilyMeetHardware {
-				v.MeetProduct = p.ID
-			}
+	ps, err := h.Store.Products(ctx(c))
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if p.Family == models.FamilyMeetHardware {
+			v.MeetProduct = p.ID
 		}
 	}
 	return Render(c, status, meet.Page(h.page(c, "Google Meet hardware"), v))
@@ -86,8 +88,9 @@ func (h *H) meetStep(c echo.Context, f forms.MeetRequestForm, run func(id int64)
 		f.SetErrors(fe)
 		return h.meetPage(c, id, http.StatusUnprocessableEntity, f, "")
 	}
-	if models.ErrorCode(err) == models.CodeConflict {
-		return h.meetPage(c, id, http.StatusConflict, f, Translator(c).T(err.(*models.Error).Message))
+	var de *models.Error
+	if errors.As(err, &de) && de.Code == models.CodeConflict {
+		return h.meetPage(c, id, http.StatusConflict, f, Translator(c).T(de.Message))
 	}
 	return err
 }

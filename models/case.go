@@ -530,7 +530,10 @@ type CaseComment struct {
 	Internal   bool
 	StateFrom  string // set when the comment records a state change
 	StateTo    string
-	CreatedAt  time.Time
+	// BodyMsg, when set, is a note the code wrote (an action's result):
+	// readers see it translated; Body keeps its English text.
+	BodyMsg   *Msg `gorm:"column:body_msg"`
+	CreatedAt time.Time
 }
 
 // TableName is the comments table.

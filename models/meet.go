@@ -43,15 +43,28 @@ const (
 func RenewalInstant(renewal time.Time) time.Time { return Day(renewal) }
 
 // WindowError refuses an action outside its time window; the handler shows
-// the window's times in the user's time zone.
+// the window's times in the user's time zone. It carries a code like every
+// domain error (conflict: the request was fine, the moment is not), and
+// unwraps to an *Error so ErrorCode and errors.As see it.
 type WindowError struct {
+	Code          Code
 	Opens, Closes time.Time
 	Message       string // English message id with {{.Opens}} and {{.Closes}}
 }
 
 func (e *WindowError) Error() string {
-	return fmt.Sprintf("outside window %s – %s", e.Opens.Format(time.RFC3339), e.Closes.Format(time.RFC3339))
+	return fmt.Sprintf("%s: outside window %s – %s", e.code(), e.Opens.Format(time.RFC3339), e.Closes.Format(time.RFC3339))
 }
+
+func (e *WindowError) code() Code {
+	if e.Code == "" {
+		return CodeConflict
+	}
+	return e.Code
+}
+
+// Unwrap gives the coded error behind the window.
+func (e *WindowError) Unwrap() error { return &Error{Code: e.code(), Message: e.Message} }
 
 // CaseWindow is when the grace-plan support case may be filed: from 48 to
 // 24 hours before the renewal, both ends included.
@@ -64,7 +77,7 @@ func CaseWindow(renewal time.Time) (opens, closes time.Time) {
 func CheckCaseWindow(renewal, now time.Time) error {
 	opens, closes := CaseWindow(renewal)
 	if now.Before(opens) || now.After(closes) {
-		return &WindowError{Opens: opens, Closes: closes,
+		return &WindowError{Code: CodeConflict, Opens: opens, Closes: closes,
 			Message: "The support case can be filed only between 48 and 24 hours before the renewal: from {{.Opens}} to {{.Closes}}."}
 	}
 	return nil
@@ -79,7 +92,7 @@ func DirectOfferDeadline(renewal time.Time) time.Time {
 func CheckDirectOffer(renewal, now time.Time) error {
 	d := DirectOfferDeadline(renewal)
 	if now.After(d) {
-		return &WindowError{Closes: d,
+		return &WindowError{Code: CodeConflict, Closes: d,
 			Message: "A direct offer must be made at least 7 days before the renewal; the last moment was {{.Closes}}."}
 	}
 	return nil
@@ -402,6 +415,9 @@ type MigrationStep struct {
 	ActorUserID *int64
 	ActorName   string
 	Note        string
+	// NoteMsg, when set, is the note as a message in the reader's language;
+	// Note keeps its English text.
+	NoteMsg *Msg `gorm:"column:note_msg"`
 }
 
 // StepActor says who takes a step.

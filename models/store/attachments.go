@@ -10,40 +10,15 @@ import (
 	"partnerconsole/models"
 )
 
-type checkedUpload struct {
-	name, contentType string
-	data              []byte
+// checkUploads is models.CheckUploads, named for the store's callers.
+func checkUploads(files []models.Upload) ([]models.CheckedUpload, error) {
+	return models.CheckUploads(files)
 }
 
-// checkUploads applies the attachment rules to every file of one message:
-// at most five, each at most 10 MB, and PDF, PNG, JPEG, TXT or CSV by
-// content. One bad file refuses the whole message (nothing is saved).
-func checkUploads(files []models.Upload) ([]checkedUpload, error) {
-	var real []models.Upload
+func saveAttachments(tx *gorm.DB, now time.Time, a models.Actor, caseID int64, commentID *int64, files []models.CheckedUpload) error {
 	for _, f := range files {
-		if f.Name == "" && len(f.Data) == 0 {
-			continue // an empty file input
-		}
-		real = append(real, f)
-	}
-	if len(real) > models.MaxAttachmentsPerMessage {
-		return nil, &models.Error{Code: models.CodeInvalid, Field: "files", Message: "Attach at most 5 files to one message."}
-	}
-	out := make([]checkedUpload, 0, len(real))
-	for _, f := range real {
-		name, ct, err := models.CheckUpload(f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, checkedUpload{name: name, contentType: ct, data: f.Data})
-	}
-	return out, nil
-}
-
-func saveAttachments(tx *gorm.DB, now time.Time, a models.Actor, caseID int64, commentID *int64, files []checkedUpload) error {
-	for _, f := range files {
-		at := models.Attachment{CaseID: caseID, CommentID: commentID, FileName: f.name, ContentType: f.contentType,
-			Size: int64(len(f.data)), Data: f.data, CreatedAt: now}
+		at := models.Attachment{CaseID: caseID, CommentID: commentID, FileName: f.Name, ContentType: f.ContentType,
+			Size: int64(len(f.Data)), Data: f.Data, CreatedAt: now}
 		if a.UserID != 0 {
 			uid := a.UserID
 			at.UploadedBy = &uid

@@ -44,17 +44,8 @@ func (s *Store) FileCaseThenFail(ctx context.Context, a models.Actor, in models.
 	return c, err
 }
 
-// SwapCaseAction registers fn under name for a test and returns the undo.
-func SwapCaseAction(name string, fn CaseAction) (restore func()) {
-	old, had := caseAction(name)
-	RegisterCaseAction(name, fn)
-	return func() {
-		caseActionsMu.Lock()
-		defer caseActionsMu.Unlock()
-		if had {
-			caseActions[name] = old
-		} else {
-			delete(caseActions, name)
-		}
-	}
+// SetCaseAction wires fn under name on this store only, for a test: the
+// actions map is the store's own, so other tests' stores keep theirs.
+func (s *Store) SetCaseAction(name string, fn CaseAction) {
+	s.actions[name] = fn
 }

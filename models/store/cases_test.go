@@ -432,7 +432,7 @@ func TestCaseListFiltersSearchAndKeyset(t *testing.T) {
 		t.Fatalf("impact filter %d", page.Total)
 	}
 	var exported int
-	if err := f.Store.ExportCases(ctx, agent, models.CaseFilter{}, func(store.CaseRow) error { exported++; return nil }); err != nil || exported != len(ids) {
+	if err := f.Store.ExportCases(ctx, agent, models.CaseFilter{}, func(models.CaseRow) error { exported++; return nil }); err != nil || exported != len(ids) {
 		t.Fatalf("export %d %v", exported, err)
 	}
 }
@@ -491,28 +491,28 @@ func firstAttachment(t *testing.T, f *storetest.Fixture, caseID int64) int64 {
 }
 
 // TestCaseActionRunsInTheCaseTransaction registers a stand-in for a type's
-// desk action (the real ones come with the refund and migration features).
-// Not parallel: it swaps the action registry.
+// desk action (the real ones come with the refund and migration features)
+// on its own store's actions map.
 func TestCaseActionRunsInTheCaseTransaction(t *testing.T) {
+	t.Parallel()
 	f := storetest.Seed(t)
 	ctx := context.Background()
 	calls := 0
-	restore := store.SwapCaseAction(models.ActionUndoMigration, func(tx *gorm.DB, now time.Time, a models.Actor, c *models.SupportCase) (string, error) {
+	f.Store.SetCaseAction(models.ActionUndoMigration, func(tx *gorm.DB, now time.Time, a models.Actor, c *models.SupportCase) (models.Msg, error) {
 		calls++
 		if c.Title == "fail" {
-			return "", &models.Error{Code: models.CodeConflict, Message: "The migration can no longer be undone."}
+			return models.Msg{}, &models.Error{Code: models.CodeConflict, Message: "The migration can no longer be undone."}
 		}
 		c.State = models.CaseResolved
-		return "Migration undone.", nil
+		return models.Msg{Text: "Migration undone."}, nil
 	})
-	defer restore()
 	in := models.CaseInput{Type: models.CaseUndoMigration, Impact: models.ImpactMedium, Title: "Undo", Description: "d", CustomerID: f.CustomerA.ID,
 		ContactName: "n", ContactEmail: "n@a.test", Fields: map[string]string{"migration_reference": "MIG-1", "undo_reason": "mistake"}}
 	c, err := f.Store.FileCase(ctx, f.Actor("A:super_admin"), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if acts := store.CaseActions(c.Type); len(acts) != 1 || acts[0] != models.ActionUndoMigration {
+	if acts := f.Store.CaseActions(c.Type); len(acts) != 1 || acts[0] != models.ActionUndoMigration {
 		t.Fatalf("actions %v", acts)
 	}
 	eng := f.Actor("desk:support_engineer")

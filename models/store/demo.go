@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"gorm.io/gorm"
 
 	"partnerconsole/models"
@@ -186,4 +187,143 @@ FROM orgs`, now, m, consoleID, now, now).Error
 		}
 	}
 	return s.db.WithContext(ctx).Exec("ANALYZE customers").Error
+}
+
+// seedDemoCases files two cases as the demo console's helpdesk agent and
+// has the desk answer one, so the queue, the thread and the bell have
+// something to show.
+func (s *Store) seedDemoCases(ctx context.Context, cust models.Customer) error {
+	var agent, engineer models.User
+	db := s.db.WithContext(ctx)
+	if err := db.Where("email = ?", "helpdesk@northwind.example").Take(&agent).Error; err != nil {
+		return err
+	}
+	if err := db.Where("email = ?", "support@desk.example").Take(&engineer).Error; err != nil {
+		return err
+	}
+	a := actorOf(agent, "")
+	refund, err := s.FileCase(ctx, a, models.CaseInput{Type: models.CaseCSPRefund, Impact: models.ImpactHigh,
+		Title: "Refund a Windows Server order bought by mistake", Description: "The customer ordered the wrong edition; please cancel and refund.",
+		CustomerID: cust.ID, ContactName: agent.Name, ContactEmail: agent.Email,
+		Fields: map[string]string{"customer_name": cust.Name, "tenant_or_domain": cust.Domain, "order_or_subscription_id": "ORD-1001",
+			"refund_reason": "Wrong edition ordered.", "amount_requested": "1100.00"}},
+		models.Upload{Name: "order-summary.txt", Data: []byte("Order ORD-1001\nWindows Server Standard 2025, 1 licence\n")})
+	if err != nil {
+		return err
+	}
+	if _, err := s.FileCase(ctx, a, models.CaseInput{Type: models.CaseBillingQuestion, Impact: models.ImpactLow,
+		Title: "Invoice shows two currencies", Description: "Our March invoice lists amounts in EUR and GBP. Is that expected?",
+		ContactName: agent.Name, ContactEmail: agent.Email, Fields: map[string]string{"invoice_number": "INV-2026-03-118"}}); err != nil {
+		return err
+	}
+	e := actorOf(engineer, "")
+	if _, err := s.AssignCaseToMe(ctx, e, refund.ID, refund.Version); err != nil {
+		return err
+	}
+	_, err = s.AddComment(ctx, e, refund.ID, models.CommentInput{Body: "Thanks, we are checking the order with the billing team."})
+	return err
+}
+
+// seedOffersDemo puts demo customers at each stage of the offers and Meet
+// flows, so a newcomer can walk them: Acme is eligible with nothing started;
+// Delta Studios has its migration at step 3, inside the 48–24 h window;
+// Contoso Pharma has a sent offer to accept; Blue Harbour buys Meet hardware
+// from another reseller (criterion 4 fails); Fjord Direct is a direct
+// customer for the desk's direct path.
+func (s *Store) seedOffersDemo(ctx context.Context, con models.Console, nw models.Actor) ([]DemoSignIn, error) {
+	var out []DemoSignIn
+	admin := func(custID int64, name, email string) error {
+		_, err := s.CreateUserInOrg(ctx, custID, models.UserInput{Name: name, Email: email, Password: DemoPassword, Role: models.RoleCustomerAdmin})
+		if err == nil {
+			out = append(out, DemoSignIn{Role: models.RoleCustomerAdmin, Email: email})
+		}
+		return err
+	}
+	byDomain := func(d string) (models.Customer, error) {
+		var c models.Customer
+		return c, s.db.WithContext(ctx).Where("domain = ?", d).Take(&c).Error
+	}
+	var meetID, ceuID int64
+	s.db.WithContext(ctx).Table("products").Select("id").Where("sku = 'MEET-HW'").Scan(&meetID)
+	s.db.WithContext(ctx).Table("products").Select("id").Where("sku = 'CEU'").Scan(&ceuID)
+	now := s.Now()
+	// Delta Studios: renewal the day after tomorrow, steps 1 and 2 done.
+	delta, err := byDomain("delta-studios.example")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.WithContext(ctx).Exec("UPDATE subscriptions SET end_date = ? WHERE customer_id = ? AND product_id = ?",
+		models.Day(now).AddDate(0, 0, 2), delta.ID, meetID).Error; err != nil {
+		return nil, err
+	}
+	if _, err := s.StartMeetMigration(ctx, nw, delta.ID); err != nil {
+		return nil, fmt.Errorf("demo migration: %w", err)
+	}
+	if err := s.RecordCustomerRequest(ctx, nw, delta.ID, true, true); err != nil {
+		return nil, fmt.Errorf("demo migration step 2: %w", err)
+	}
+	if err := admin(delta.ID, "Dana Delta", "dana@delta-studios.example"); err != nil {
+		return nil, err
+	}
+	// Contoso Pharma: a sent offer waiting for its admin.
+	contoso, err := byDomain("contoso-pharma.example")
+	if err != nil {
+		return nil, err
+	}
+	var ba int64
+	s.db.WithContext(ctx).Raw("SELECT id FROM billing_accounts WHERE console_id = ? ORDER BY id LIMIT 1", con.ID).Scan(&ba)
+	if _, err := s.CreateOffer(ctx, nw, models.OfferInput{CustomerID: contoso.ID, ProductID: ceuID, Quantity: "20", Plan: models.PlanFlexible,
+		UnitPrice: "5.20", BillingAccountID: ba, Message: "Chrome Enterprise Upgrade for your new laptops, with a 7% discount.", PONumber: "PO-2026-117"}, "", true); err != nil {
+		return nil, fmt.Errorf("demo offer: %w", err)
+	}
+	if err := admin(contoso.ID, "Clara Weber", "clara@contoso-pharma.example"); err != nil {
+		return nil, err
+	}
+	// Blue Harbour: Meet hardware through another reseller.
+	blue, err := byDomain("blueharbour.example")
+	if err != nil {
+		return nil, err
+	}
+	var other int64
+	s.db.WithContext(ctx).Raw("SELECT id FROM consoles WHERE id <> ? ORDER BY id LIMIT 1", con.ID).Scan(&other)
+	if other != 0 {
+		s.db.WithContext(ctx).Exec("UPDATE subscriptions SET console_id = ?, billing_account_id = NULL WHERE customer_id = ? AND product_id = ?", other, blue.ID, meetID)
+	}
+	// Fjord Direct: a direct customer, Meet renewing in 10 days.
+	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		id, err := newOrganisation(tx, models.OrgCustomer, now)
+		if err != nil {
+			return err
+		}
+		c := models.Customer{ID: id, Name: "Fjord Direct AB", Domain: "fjord-direct.example", TenantID: uuid.New(), Country: "SE",
+			Channel: models.ChannelDirect, ContactName: "Frida Fjord", ContactEmail: "frida@fjord-direct.example", CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+		var ws int64
+		tx.Table("products").Select("id").Where("sku = 'GWS-BSD'").Scan(&ws)
+		today := models.Day(now)
+		for _, sub := range []models.Subscription{
+			{ProductID: ws, Quantity: 40, Plan: models.PlanAnnualMonthly, Channel: models.SubOnline, EndDate: today.AddDate(0, 6, 0)},
+			{ProductID: meetID, Quantity: 6, Plan: models.PlanAnnualPrepaid, Channel: models.SubOffline, EndDate: today.AddDate(0, 0, 10)},
+		} {
+			sub.CustomerID, sub.Status, sub.SuspensionReasons, sub.RenewalOption = c.ID, models.SubActive, models.TextArray{}, models.RenewAuto
+			sub.StartDate, sub.CreatedAt, sub.UpdatedAt = today.AddDate(-1, 0, 0), now, now
+			if err := tx.Omit("Product").Create(&sub).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("demo direct customer: %w", err)
+	}
+	fjord, err := byDomain("fjord-direct.example")
+	if err != nil {
+		return nil, err
+	}
+	if err := admin(fjord.ID, "Frida Fjord", "frida@fjord-direct.example"); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -32,6 +32,8 @@ type Store struct {
 	now func() time.Time
 	// SecretKey encrypts secrets at rest (AES-256-GCM); 32 bytes.
 	SecretKey []byte
+	// actions are the desk actions of support cases, by name.
+	actions map[string]CaseAction
 }
 
 // New wraps an open GORM handle. clock is read once per transaction.
@@ -39,7 +41,7 @@ func New(db *gorm.DB, clock func() time.Time) *Store {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Store{db: db, now: clock}
+	return &Store{db: db, now: clock, actions: caseActions()}
 }
 
 // DB exposes the handle for health checks and tests.

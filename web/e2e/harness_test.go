@@ -385,6 +385,12 @@ func (s *session) waitVisible(target string) {
 	s.must("wait for "+target+" to be visible", chromedp.WaitVisible(sel(target)))
 }
 
+// waitGone waits until no element matches target (a closed dialog, say).
+func (s *session) waitGone(target string) {
+	s.t.Helper()
+	s.must("wait for "+target+" to go", chromedp.WaitNotPresent(sel(target)))
+}
+
 // text waits for an element and returns its visible text.
 func (s *session) text(target string) string {
 	s.t.Helper()
