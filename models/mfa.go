@@ -220,7 +220,7 @@ func CanResetSecondFactor(a Actor, target User) error {
 // factor off: only where their role does not require it.
 func CanTurnOffSecondFactor(r Role) error {
 	if SecondFactorRequired(r) {
-		return &Error{Code: CodeForbidden, Message: "Your role requires two-factor sign-in."}
+		return &Error{Code: CodeConflict, Message: "Your role requires two-factor sign-in."}
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ func init() {
 			{POST, "/desk/cases/:id/comments", h.CommentCase, desk(models.PermWorkCases)},
 			{POST, "/desk/cases/:id/state", h.ChangeCaseState, desk(models.PermWorkCases)},
 			{POST, "/desk/cases/:id/assign", h.AssignCase, desk(models.PermWorkCases)},
-			{POST, "/desk/cases/:id/action", h.RunCaseAction, desk(models.PermWorkCases)},
+			{POST, "/desk/cases/:id/action", h.RunCaseAction, stepUpWhen(desk(models.PermWorkCases), isRefundApproval)},
 			{GET, "/desk/cases/:id/attachments/:aid", h.DownloadAttachment, desk(models.PermWorkCases)},
 			{GET, "/desk/mail", h.SentMail, desk(models.PermDeskMail)},
 			{GET, "/desk/mail/:id", h.SentMailItem, desk(models.PermDeskMail)},
@@ -49,6 +49,9 @@ func init() {
 		}
 	})
 }
+
+// isRefundApproval: approving a refund asks for a fresh code (step-up).
+func isRefundApproval(c echo.Context) bool { return c.FormValue("action") == models.ActionApproveRefund }
 
 // uploadBodyLimit bounds a case message: five files of 10 MB and the form.
 const uploadBodyLimit = "52M"

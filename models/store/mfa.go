@@ -197,12 +197,14 @@ func isCodeRefusal(err error) bool {
 }
 
 // VerifySignInCode completes a half-signed-in session with a code from the
-// authenticator or a recovery code.
-func (s *Store) VerifySignInCode(ctx context.Context, token, code, ip string) (models.User, error) {
+// authenticator or a recovery code. The session id rotates once more: the
+// half-signed-in token is revoked and a new one returned.
+func (s *Store) VerifySignInCode(ctx context.Context, token, code, ip string) (string, models.User, error) {
 	var refused error
 	var user models.User
+	var newTok string
 	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		_, u, err := pendingSession(tx, token, models.StepCode, now)
+		sess, u, err := pendingSession(tx, token, models.StepCode, now)
 		if err != nil {
 			return err
 		}
@@ -213,19 +215,36 @@ func (s *Store) VerifySignInCode(ctx context.Context, token, code, ip string) (m
 			}
 			return err
 		}
-		if err := tx.Model(&UserSession{}).Where("id_hash = ?", hashToken(token)).Updates(map[string]any{"pending": "", "second_factor_at": now}).Error; err != nil {
+		if newTok, err = promoteSession(tx, sess, now); err != nil {
 			return err
 		}
 		user = u
 		return audit(tx, auditEntry{Actor: actorOf(u, ip), At: now, Action: "user.second_factor_passed", RecordType: "user", RecordID: u.ID, Orgs: []int64{u.OrganisationID}})
 	})
 	if err != nil {
-		return models.User{}, err
+		return "", models.User{}, err
 	}
 	if refused != nil {
-		return models.User{}, refused
+		return "", models.User{}, refused
 	}
-	return user, nil
+	return newTok, user, nil
+}
+
+// promoteSession ends a half-signed-in session and opens its fully signed-in
+// successor under a new token, with a code that has just passed.
+func promoteSession(tx *gorm.DB, half UserSession, now time.Time) (string, error) {
+	tok := newToken()
+	next := UserSession{IDHash: hashToken(tok), UserID: half.UserID, CreatedAt: now, LastSeenAt: now, IP: half.IP, UserAgent: half.UserAgent}
+	if err := tx.Create(&next).Error; err != nil {
+		return "", fmt.Errorf("create session: %w", err)
+	}
+	if err := tx.Model(&UserSession{}).Where("id_hash = ?", next.IDHash).Update("second_factor_at", now).Error; err != nil {
+		return "", err
+	}
+	if err := tx.Model(&UserSession{}).Where("id_hash = ?", half.IDHash).Update("revoked_at", now).Error; err != nil {
+		return "", err
+	}
+	return tok, nil
 }
 
 // VerifyStepUp takes a fresh code in a signed-in session before a sensitive
@@ -256,31 +275,31 @@ func (s *Store) VerifyStepUp(ctx context.Context, a models.Actor, token, code st
 // EnrolmentSecret returns the seed a user is enrolling with, creating one on
 // the first call; it is shown as a QR code and as text until a code confirms
 // it. A user whose second factor is on gets a conflict.
-func (s *Store) EnrolmentSecret(ctx context.Context, u models.User) (string, error) {
+func (s *Store) EnrolmentSecret(ctx context.Context, userID int64, email string) (string, error) {
 	var secret string
 	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		var f secondFactorRow
-		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("user_id = ?", u.ID).Take(&f).Error
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("user_id = ?", userID).Take(&f).Error
 		switch {
 		case err == nil && f.ConfirmedAt != nil:
 			return errFactorOn
 		case err == nil:
-			plain, err := s.Open(f.TOTPSeed, seedBinding(u.ID))
+			plain, err := s.Open(f.TOTPSeed, seedBinding(userID))
 			secret = string(plain)
 			return err
 		case !errors.Is(err, gorm.ErrRecordNotFound):
 			return fmt.Errorf("load second factor: %w", err)
 		}
-		key, err := totp.Generate(totp.GenerateOpts{Issuer: TOTPIssuer, AccountName: u.Email, SecretSize: 20})
+		key, err := totp.Generate(totp.GenerateOpts{Issuer: TOTPIssuer, AccountName: email, SecretSize: 20})
 		if err != nil {
 			return fmt.Errorf("new TOTP seed: %w", err)
 		}
-		sealed, err := s.Seal([]byte(key.Secret()), seedBinding(u.ID))
+		sealed, err := s.Seal([]byte(key.Secret()), seedBinding(userID))
 		if err != nil {
 			return err
 		}
 		secret = key.Secret()
-		return tx.Create(&secondFactorRow{UserID: u.ID, TOTPSeed: sealed, CreatedAt: now, UpdatedAt: now}).Error
+		return tx.Create(&secondFactorRow{UserID: userID, TOTPSeed: sealed, CreatedAt: now, UpdatedAt: now}).Error
 	})
 	return secret, err
 }
@@ -309,9 +328,10 @@ func OTPAuthURL(email, secret string) string {
 // authenticator matches, and returns ten fresh recovery codes (shown once).
 // The session it happens in counts as having just passed a code; a session
 // that was waiting for enrolment becomes fully signed in.
-func (s *Store) ConfirmEnrolment(ctx context.Context, u models.User, token, code, ip string) ([]string, error) {
+func (s *Store) ConfirmEnrolment(ctx context.Context, u models.User, token, code, ip string) ([]string, string, error) {
 	var refused error
 	var codes []string
+	newTok := token
 	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		var f secondFactorRow
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("user_id = ?", u.ID).Take(&f).Error
@@ -354,19 +374,31 @@ func (s *Store) ConfirmEnrolment(ctx context.Context, u models.User, token, code
 		if err := tx.Exec("DELETE FROM second_factor_failures WHERE user_id = ?", u.ID).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&UserSession{}).Where("id_hash = ? AND user_id = ?", hashToken(token), u.ID).
-			Updates(map[string]any{"pending": "", "second_factor_at": now}).Error; err != nil {
+		var sess struct {
+			UserSession
+			Pending string
+		}
+		if err := tx.Table("user_sessions").Clauses(clause.Locking{Strength: "UPDATE"}).Where("id_hash = ? AND user_id = ? AND revoked_at IS NULL", hashToken(token), u.ID).
+			Take(&sess).Error; err != nil {
+			return errSignInExpired
+		}
+		if sess.Pending != "" {
+			// Enrolment was the second step of a sign-in: the session rotates.
+			if newTok, err = promoteSession(tx, sess.UserSession, now); err != nil {
+				return err
+			}
+		} else if err := tx.Model(&UserSession{}).Where("id_hash = ?", sess.IDHash).Update("second_factor_at", now).Error; err != nil {
 			return err
 		}
 		return audit(tx, auditEntry{Actor: actorOf(u, ip), At: now, Action: "user.second_factor_enabled", RecordType: "user", RecordID: u.ID, Orgs: []int64{u.OrganisationID}})
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if refused != nil {
-		return nil, refused
+		return nil, "", refused
 	}
-	return codes, nil
+	return codes, newTok, nil
 }
 
 // replaceRecoveryCodes voids a user's recovery codes and stores ten new ones

@@ -143,15 +143,18 @@ func (f *Fixture) NextCodeFor(t testing.TB, userID int64, secret string) string 
 }
 
 // PassSecondFactor completes a half-signed-in session of a fixture user
-// (store level); it does nothing for a user without a second factor.
-func (f *Fixture) PassSecondFactor(t testing.TB, token, key string) {
+// (store level) and returns the signed-in session's token (it rotates); a
+// user without a second factor keeps the token.
+func (f *Fixture) PassSecondFactor(t testing.TB, token, key string) string {
 	t.Helper()
 	if !f.NeedsCode(key) {
-		return
+		return token
 	}
-	if _, err := f.Store.VerifySignInCode(context.Background(), token, f.NextCode(t, key), "192.0.2.1"); err != nil {
+	tok, _, err := f.Store.VerifySignInCode(context.Background(), token, f.NextCode(t, key), "192.0.2.1")
+	if err != nil {
 		t.Fatalf("second factor %s: %v", key, err)
 	}
+	return tok
 }
 
 func orgLabel(key string) string {
