@@ -50,9 +50,6 @@ func init() {
 	})
 }
 
-// isRefundApproval: approving a refund asks for a fresh code (step-up).
-func isRefundApproval(c echo.Context) bool { return c.FormValue("action") == models.ActionApproveRefund }
-
 // uploadBodyLimit bounds a case message: five files of 10 MB and the form.
 const uploadBodyLimit = "52M"
 

@@ -84,3 +84,9 @@ func hxRedirect(c echo.Context, to string) error {
 	}
 	return c.Redirect(http.StatusSeeOther, to)
 }
+
+// isRefundApproval: approving a refund (a desk action of a refund case) asks
+// for a fresh code.
+func isRefundApproval(c echo.Context) bool {
+	return c.FormValue("action") == models.ActionApproveRefund
+}
