@@ -550,3 +550,47 @@ func (s *Store) LastCodeStep(ctx context.Context, userID int64) (int64, error) {
 	err := s.db.WithContext(ctx).Raw("SELECT coalesce(max(last_step), 0) FROM user_second_factors WHERE user_id = ?", userID).Scan(&step).Error
 	return step, err
 }
+
+// enrolDemoUsers gives the demo users whose role requires two-factor sign-in
+// a known seed (DemoTOTPSecret): local mode prints it, tests compute codes.
+func (s *Store) enrolDemoUsers(ctx context.Context, signIns []DemoSignIn) error {
+	for i, d := range signIns {
+		if !models.SecondFactorRequired(d.Role) {
+			continue
+		}
+		var id int64
+		if err := s.db.WithContext(ctx).Raw("SELECT id FROM users WHERE email = ?", d.Email).Scan(&id).Error; err != nil || id == 0 {
+			return fmt.Errorf("demo user %s: %w", d.Email, err)
+		}
+		signIns[i].TOTPSecret = DemoTOTPSecret(d.Email)
+		if err := s.EnrolKnownSecret(ctx, id, signIns[i].TOTPSecret); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DemoSecondFactors lists the users whose authenticator still holds the demo
+// seed (DemoTOTPSecret of their email), for printing at a later local start.
+func (s *Store) DemoSecondFactors(ctx context.Context) ([]DemoSignIn, error) {
+	var rows []struct {
+		ID       int64
+		Email    string
+		Role     models.Role
+		TOTPSeed []byte `gorm:"column:totp_seed"`
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT u.id, u.email, u.role, f.totp_seed FROM users u
+		JOIN user_second_factors f ON f.user_id = u.id AND f.confirmed_at IS NOT NULL
+		WHERE u.disabled_at IS NULL ORDER BY u.id LIMIT 200`).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("demo second factors: %w", err)
+	}
+	var out []DemoSignIn
+	for _, r := range rows {
+		seed, err := s.Open(r.TOTPSeed, seedBinding(r.ID))
+		if err == nil && string(seed) == DemoTOTPSecret(r.Email) {
+			out = append(out, DemoSignIn{Role: r.Role, Email: r.Email, TOTPSecret: string(seed)})
+		}
+	}
+	return out, nil
+}
