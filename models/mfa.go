@@ -2,6 +2,7 @@ package models
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"crypto/subtle"
 	"io"
 	"strings"
@@ -137,7 +138,7 @@ func CheckTOTP(secret, code string, now time.Time, lastStep int64) (int64, error
 	for s := cur - TOTPSkew; s <= cur+TOTPSkew; s++ {
 		want, err := TOTPCode(secret, time.Unix(s*int64(TOTPPeriod/time.Second), 0))
 		if err != nil {
-			return 0, &Error{Code: CodeInternal, Message: "bad TOTP seed"}
+			return 0, fmt.Errorf("check TOTP code: %w", err)
 		}
 		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 && found < 0 {
 			found = s
