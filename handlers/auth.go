@@ -67,6 +67,13 @@ func (h *H) SignIn(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if as.Step == models.StepEnrol {
+		// Draw the new authenticator's seed here, so the enrolment page
+		// (a GET) only reads it.
+		if _, err := h.Store.EnrolmentSecret(ctx(c), u.ID, u.Email); err != nil {
+			return err
+		}
+	}
 	if as.Step != models.StepDone {
 		return c.Redirect(http.StatusSeeOther, stepPath(as.Step, safeNext(f.Get("next"))))
 	}

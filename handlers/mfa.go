@@ -134,7 +134,12 @@ func (h *H) SignInEnrolPage(c echo.Context) error {
 	if s == nil {
 		return h.notPending(c)
 	}
-	secret, err := h.Store.EnrolmentSecret(ctx(c), s.User.ID, s.User.Email)
+	secret, err := h.Store.PendingEnrolmentSecret(ctx(c), s.User.ID)
+	if models.ErrorCode(err) == models.CodeNotFound {
+		// A signed-in user whose role came to require a second factor
+		// arrives here without a seed: draw one.
+		secret, err = h.Store.EnrolmentSecret(ctx(c), s.User.ID, s.User.Email)
+	}
 	if err != nil {
 		return err
 	}

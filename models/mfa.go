@@ -2,8 +2,8 @@ package models
 
 import (
 	"crypto/sha256"
-	"fmt"
 	"crypto/subtle"
+	"fmt"
 	"io"
 	"strings"
 	"time"
