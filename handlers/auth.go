@@ -9,6 +9,7 @@ import (
 
 	"partnerconsole/handlers/forms"
 	"partnerconsole/models"
+	"partnerconsole/models/store"
 	"partnerconsole/views"
 	"partnerconsole/views/auth"
 )
@@ -17,6 +18,11 @@ import (
 func (h *H) SignInPage(c echo.Context) error {
 	if a := Actor(c); a != nil {
 		return c.Redirect(http.StatusSeeOther, a.Role.Portal())
+	}
+	// Half signed in: continue with the second step, unless the person
+	// chose to sign in as someone else.
+	if s := AuthOf(c); s != nil && s.Step != models.StepDone && c.QueryParam("again") == "" {
+		return c.Redirect(http.StatusSeeOther, stepPath(s.Step, safeNext(c.QueryParam("next"))))
 	}
 	f := forms.SignInForm{Next: safeNext(c.QueryParam("next"))}
 	return Render(c, http.StatusOK, auth.SignIn(h.page(c, "Sign in"), f))
@@ -47,7 +53,12 @@ func (h *H) SignIn(c echo.Context) error {
 	// Signing in over a live session (another user at the same browser)
 	// ends that session too: the old token must not outlive the rotation.
 	if prev, _ := c.Get(KeyToken).(string); prev != "" {
-		if a := Actor(c); a != nil {
+		a := Actor(c)
+		if s := AuthOf(c); a == nil && s != nil {
+			half := store.ActorOf(s.User, RealIP(c))
+			a = &half
+		}
+		if a != nil {
 			if err := h.Store.SignOut(ctx(c), *a, prev); err != nil {
 				return err
 			}
@@ -56,11 +67,23 @@ func (h *H) SignIn(c echo.Context) error {
 	if err := h.Sessions.Begin(c, token); err != nil {
 		return err
 	}
-	dest := u.Role.Portal()
-	if n := safeNext(f.Next); n != "" && strings.HasPrefix(n, dest) {
-		dest = n
+	// Two-factor sign-in: the new session is not signed in until its
+	// second step passes (a code, or setting up an authenticator).
+	as, err := h.Store.AuthSession(ctx(c), token)
+	if err != nil {
+		return err
 	}
-	return c.Redirect(http.StatusSeeOther, dest)
+	if as.Step == models.StepEnrol {
+		// Draw the new authenticator's seed here, so the enrolment page
+		// (a GET) only reads it.
+		if _, err := h.Store.EnrolmentSecret(ctx(c), u.ID, u.Email); err != nil {
+			return err
+		}
+	}
+	if as.Step != models.StepDone {
+		return c.Redirect(http.StatusSeeOther, stepPath(as.Step, safeNext(f.Next)))
+	}
+	return c.Redirect(http.StatusSeeOther, landing(u, f.Next))
 }
 
 // safeNext keeps only local paths, so sign-in cannot redirect off-site.

@@ -71,29 +71,30 @@ func (r Role) Portal() string {
 type Permission string
 
 const (
-	PermManageUsers      Permission = "users.manage"      // R-ROLE-1
-	PermManageBilling    Permission = "billing.manage"    // R-ROLE-1
-	PermViewSettings     Permission = "settings.view"     // console settings
-	PermReadCustomers    Permission = "customers.read"    // R-ROLE-4
-	PermAddCustomers     Permission = "customers.add"     // R-ROLE-3 flag
-	PermMigrateCustomers Permission = "customers.migrate" // R-ROLE-3 flag
-	PermViewOwnOrg       Permission = "org.view"          // customer dashboard
-	PermReadAudit        Permission = "audit.read"        // every portal
-	PermDeskConsoles     Permission = "desk.consoles"     // list consoles platform-wide
-	PermOnboardConsole   Permission = "desk.onboard"      // create a console
-	PermDeskCustomers    Permission = "desk.customers"    // list customers platform-wide
-	PermOffers           Permission = "offers.manage"     // R-OFF-1: make, send, withdraw offers; Meet migrations
-	PermOfferAccept      Permission = "offers.accept"     // R-OFF-2, R-ROLE-5: see, accept, decline offers
-	PermTokens           Permission = "tokens.manage"     // R-TOK-1: create, revoke transfer tokens
-	PermAcceptTerms      Permission = "terms.accept"      // R-OFF-5: accept the platform's terms of service
-	PermDirectOffers     Permission = "offers.direct"     // R-MEET-3: the desk's direct offers
-	PermFileCases        Permission = "cases.file"        // R-CASE-1: file and follow the console's support cases
-	PermWorkCases        Permission = "cases.work"        // R-CASE-3: the support desk's case queue
-	PermDeskMail         Permission = "desk.mail"         // the desk's Sent mail page (outbox)
+	PermManageUsers       Permission = "users.manage"      // R-ROLE-1
+	PermManageBilling     Permission = "billing.manage"    // R-ROLE-1
+	PermViewSettings      Permission = "settings.view"     // console settings
+	PermReadCustomers     Permission = "customers.read"    // R-ROLE-4
+	PermAddCustomers      Permission = "customers.add"     // R-ROLE-3 flag
+	PermMigrateCustomers  Permission = "customers.migrate" // R-ROLE-3 flag
+	PermViewOwnOrg        Permission = "org.view"          // customer dashboard
+	PermReadAudit         Permission = "audit.read"        // every portal
+	PermDeskConsoles      Permission = "desk.consoles"     // list consoles platform-wide
+	PermOnboardConsole    Permission = "desk.onboard"      // create a console
+	PermDeskCustomers     Permission = "desk.customers"    // list customers platform-wide
+	PermOffers            Permission = "offers.manage"     // R-OFF-1: make, send, withdraw offers; Meet migrations
+	PermOfferAccept       Permission = "offers.accept"     // R-OFF-2, R-ROLE-5: see, accept, decline offers
+	PermTokens            Permission = "tokens.manage"     // R-TOK-1: create, revoke transfer tokens
+	PermAcceptTerms       Permission = "terms.accept"      // R-OFF-5: accept the platform's terms of service
+	PermDirectOffers      Permission = "offers.direct"     // R-MEET-3: the desk's direct offers
+	PermFileCases         Permission = "cases.file"        // R-CASE-1: file and follow the console's support cases
+	PermWorkCases         Permission = "cases.work"        // R-CASE-3: the support desk's case queue
+	PermDeskMail          Permission = "desk.mail"         // the desk's Sent mail page (outbox)
+	PermResetSecondFactor Permission = "mfa.reset"         // R-ROLE-7: reset a user's second factor
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
+	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers, PermResetSecondFactor},
 	RoleAdminAgent:      {PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
 	RoleSalesAgent:      {PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
 	RoleHelpdeskAgent:   {PermReadCustomers, PermReadAudit, PermFileCases},
@@ -102,7 +103,7 @@ var rolePerms = map[Role][]Permission{
 	RoleCustomerViewer:  {PermViewOwnOrg, PermReadAudit},
 	RoleSupportEngineer: {PermDeskConsoles, PermDeskCustomers, PermReadAudit, PermWorkCases, PermDeskMail},
 	RoleSalesRep:        {PermDeskConsoles, PermDeskCustomers, PermReadAudit, PermDirectOffers},
-	RoleOperatorAdmin:   {PermDeskConsoles, PermDeskCustomers, PermOnboardConsole, PermReadAudit, PermWorkCases, PermDeskMail},
+	RoleOperatorAdmin:   {PermDeskConsoles, PermDeskCustomers, PermOnboardConsole, PermReadAudit, PermWorkCases, PermDeskMail, PermResetSecondFactor},
 }
 
 // Actor is who does something: the signed-in user, their organisation and

@@ -45,8 +45,7 @@ func TestSignInNextStaysInPortalAndOnSite(t *testing.T) {
 	} {
 		t.Run(next, func(t *testing.T) {
 			c := s.Client(t)
-			c.Get("/sign-in")
-			r := c.Post("/sign-in", url.Values{"email": {s.Email("A:super_admin")}, "password": {storetest.Password}, "next": {next}})
+			r := c.SignInForm(url.Values{"email": {s.Email("A:super_admin")}, "password": {storetest.Password}, "next": {next}})
 			if r.Status != http.StatusSeeOther || r.Header.Get("Location") != want {
 				t.Errorf("next %q: status %d location %q, want %q", next, r.Status, r.Header.Get("Location"), want)
 			}

@@ -114,19 +114,21 @@ func TestProductionCookiesAndHSTS(t *testing.T) {
 	c := s.Client(t)
 	c.Header.Set("X-Forwarded-Proto", "https")
 	page := c.Get("/sign-in")
-	csrf := cookieOf(page, "pc_csrf")
-	if csrf == nil || !csrf.Secure || !csrf.HttpOnly || csrf.SameSite != http.SameSiteLaxMode {
-		t.Fatalf("CSRF cookie in production: %+v", csrf)
+	// The sign-in form's CSRF token is bound to a pre-session kept in the
+	// session cookie, named with the __Host- prefix in production.
+	pre := cookieOf(page, "__Host-pc_session")
+	if pre == nil || !pre.Secure || !pre.HttpOnly || pre.SameSite != http.SameSiteLaxMode || pre.Path != "/" || pre.Domain != "" {
+		t.Fatalf("session cookie in production: %+v", pre)
 	}
 	if h := page.Header.Get("Strict-Transport-Security"); !strings.Contains(h, "max-age=") || strings.Contains(h, "max-age=0") {
 		t.Fatalf("HSTS %q", h)
 	}
 	checkSecureHeaders(t, "production sign-in page", page)
-	// The cookie jar keeps Secure cookies off plain http, so post the CSRF
+	// The cookie jar keeps Secure cookies off plain http, so post the
 	// cookie and token by hand.
-	c.Header.Set("Cookie", "pc_csrf="+csrf.Value)
-	r := c.PostRaw("/sign-in", url.Values{"_csrf": {csrf.Value}, "email": {s.Email("A:super_admin")}, "password": {storetest.Password}})
-	sess := cookieOf(r, "pc_session")
+	c.Header.Set("Cookie", "__Host-pc_session="+pre.Value)
+	r := c.PostRaw("/sign-in", url.Values{"_csrf": {c.CSRF}, "email": {s.Email("A:super_admin")}, "password": {storetest.Password}})
+	sess := cookieOf(r, "__Host-pc_session")
 	if r.Status != http.StatusSeeOther || sess == nil || !sess.Secure || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode {
 		t.Fatalf("production sign-in: status %d cookie %+v", r.Status, sess)
 	}

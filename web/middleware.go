@@ -60,13 +60,19 @@ func authenticate(st *store.Store, sess *cookieSessions, bundle *i18n.Bundle) ec
 			}
 			locale, zone := guestLocale(c), "UTC"
 			if tok := sess.Token(c); tok != "" {
-				u, orgName, err := st.SessionWithOrg(c.Request().Context(), tok)
+				as, err := st.AuthSession(c.Request().Context(), tok)
 				if err == nil {
-					a := store.ActorOf(u, c.RealIP())
-					c.Set(handlers.KeyActor, &a)
+					// A half-signed-in session (password passed, second
+					// factor not yet) has no actor: every guarded route
+					// treats it as signed out; only the sign-in steps see it.
+					c.Set(handlers.KeyAuth, &as)
 					c.Set(handlers.KeyToken, tok)
-					c.Set(handlers.KeyOrgName, orgName)
-					locale, zone = u.Locale, u.TimeZone
+					if as.Step == models.StepDone {
+						a := store.ActorOf(as.User, c.RealIP())
+						c.Set(handlers.KeyActor, &a)
+						c.Set(handlers.KeyOrgName, as.OrgName)
+					}
+					locale, zone = as.User.Locale, as.User.TimeZone
 				} else if models.ErrorCode(err) != models.CodeUnauthorized {
 					return err
 				}
@@ -97,6 +103,11 @@ type Access struct {
 	Kinds  []models.OrgKind  // portal(s): the user's organisation kind
 	Perm   models.Permission // permission needed, "" for any user of the portal
 	Any    bool              // any signed-in user (account pages)
+	// StepUp asks for a fresh second-factor code when the last one is older
+	// than models.StepUpFreshFor (issue 8 §1); StepUpWhen, when set, limits
+	// it to the requests it accepts (e.g. one action of a form).
+	StepUp     bool
+	StepUpWhen func(c echo.Context) bool
 }
 
 // guard enforces a route's Access: signed-out users go to sign-in (GET) or

@@ -105,7 +105,7 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/console/users/new", h.NewUser, console(models.PermManageUsers)},
 		{POST, "/console/users", h.CreateUser, console(models.PermManageUsers)},
 		{GET, "/console/users/:id/edit", h.EditUser, console(models.PermManageUsers)},
-		{POST, "/console/users/:id", h.UpdateUser, console(models.PermManageUsers)},
+		{POST, "/console/users/:id", h.UpdateUser, stepUp(console(models.PermManageUsers))},
 		{POST, "/console/users/:id/disable", h.DisableUser, console(models.PermManageUsers)},
 		{POST, "/console/users/:id/enable", h.EnableUser, console(models.PermManageUsers)},
 		{GET, "/console/billing-accounts", h.BillingAccounts, console(models.PermManageBilling)},
@@ -140,7 +140,7 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/desk", h.DeskHome, desk("")},
 		{GET, "/desk/consoles", h.DeskConsoles, desk(models.PermDeskConsoles)},
 		{GET, "/desk/consoles/new", h.NewConsole, desk(models.PermOnboardConsole)},
-		{POST, "/desk/consoles", h.CreateConsole, desk(models.PermOnboardConsole)},
+		{POST, "/desk/consoles", h.CreateConsole, stepUp(desk(models.PermOnboardConsole))},
 		{GET, "/desk/consoles/:id", h.DeskConsole, desk(models.PermDeskConsoles)},
 		{GET, "/desk/customers", h.Customers, desk(models.PermDeskCustomers)},
 		{GET, "/desk/customers.csv", h.CustomersCSV, desk(models.PermDeskCustomers)},
@@ -166,7 +166,7 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/desk/cases/:id/comments", h.CommentCase, desk(models.PermWorkCases)},
 		{POST, "/desk/cases/:id/state", h.ChangeCaseState, desk(models.PermWorkCases)},
 		{POST, "/desk/cases/:id/assign", h.AssignCase, desk(models.PermWorkCases)},
-		{POST, "/desk/cases/:id/action", h.RunCaseAction, desk(models.PermWorkCases)},
+		{POST, "/desk/cases/:id/action", h.RunCaseAction, stepUpWhen(desk(models.PermWorkCases), isRefundApproval)},
 		{GET, "/desk/cases/:id/attachments/:aid", h.DownloadAttachment, desk(models.PermWorkCases)},
 
 		// ---- Support desk: sent mail and audit ----
@@ -175,5 +175,25 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/desk/mail/:id/retry", h.RetryMail, desk(models.PermDeskMail)},
 		{GET, "/desk/audit", h.Audit, desk(models.PermReadAudit)},
 		{GET, "/desk/audit.csv", h.AuditCSV, desk(models.PermReadAudit)},
+
+		// ---- Everyone: two-factor sign-in and step-up ----
+		// The sign-in steps are
+		// public routes: a half-signed-in session has no actor, and each
+		// step's handler checks the session waits at that step.
+		{GET, "/sign-in/code", h.SignInCodePage, public},
+		{POST, "/sign-in/code", h.SignInCode, public},
+		{GET, "/sign-in/enrol", h.SignInEnrolPage, public},
+		{POST, "/sign-in/enrol", h.SignInEnrol, public},
+		{GET, "/two-factor/qr.png", h.EnrolmentQR, public},
+		{GET, "/account/two-factor", h.TwoFactor, anyUser},
+		{POST, "/account/two-factor/setup", h.StartTwoFactor, anyUser},
+		{POST, "/account/two-factor", h.ConfirmTwoFactor, anyUser},
+		{POST, "/account/two-factor/recovery-codes", h.RegenerateRecoveryCodes, stepUp(anyUser)},
+		{POST, "/account/two-factor/off", h.TurnOffTwoFactor, stepUp(anyUser)},
+		{GET, "/step-up", h.StepUpPage, anyUser},
+		{POST, "/step-up", h.StepUp, anyUser},
+		{POST, "/console/users/:id/two-factor/reset", h.ResetUserTwoFactor, stepUp(console(models.PermResetSecondFactor))},
+		{GET, "/desk/two-factor", h.DeskTwoFactorPage, desk(models.PermResetSecondFactor)},
+		{POST, "/desk/two-factor/reset", h.DeskResetTwoFactor, stepUp(desk(models.PermResetSecondFactor))},
 	}
 }

@@ -94,19 +94,8 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 		// get a larger limit, every other request the configured one.
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.MaxBody, Skipper: isUpload}),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: uploadBodyLimit, Skipper: func(c echo.Context) bool { return !isUpload(c) }}),
-		middleware.CSRFWithConfig(middleware.CSRFConfig{
-			TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-			CookieName:     "pc_csrf",
-			CookiePath:     "/",
-			CookieHTTPOnly: true,
-			CookieSecure:   cfg.Production,
-			CookieSameSite: http.SameSiteLaxMode,
-			ContextKey:     handlers.KeyCSRF,
-			Skipper: func(c echo.Context) bool {
-				p := c.Request().URL.Path
-				return p == "/healthz" || p == "/readyz" || p == "/metrics" || len(p) > 7 && p[:8] == "/static/"
-			},
-		}),
+		// CSRF bound to the session (issue 8 §3), see csrf.go.
+		boundCSRF(sess),
 		authenticate(d.Store, sess, d.I18n),
 		unreadNotices(d.Store),
 	)
@@ -119,7 +108,7 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 		Metrics: metricsHandler(reg, d.MetricsToken),
 	}
 	for _, r := range Routes(h, svc) {
-		e.Add(r.Method, r.Path, r.Handler, guard(r.Access))
+		e.Add(r.Method, r.Path, r.Handler, guard(r.Access), stepUpGuard(d.Store, sess, r.Access))
 	}
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e

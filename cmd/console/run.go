@@ -181,7 +181,27 @@ func printSignIns(w io.Writer, s []store.DemoSignIn) {
 	for _, x := range s {
 		fmt.Fprintf(w, "  %-18s %s\n", x.Role, x.Email)
 	}
+	printDemoSecrets(w, s)
 	fmt.Fprintln(w)
+}
+
+// printDemoSecrets prints the authenticator keys of the demo users whose
+// role requires two-factor sign-in (local mode only): add one to an
+// authenticator app, or compute the code with oathtool --totp -b KEY.
+func printDemoSecrets(w io.Writer, s []store.DemoSignIn) {
+	var with []store.DemoSignIn
+	for _, x := range s {
+		if x.TOTPSecret != "" {
+			with = append(with, x)
+		}
+	}
+	if len(with) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nTwo-factor sign-in (local demo keys; add one to an authenticator app, or: oathtool --totp -b KEY):")
+	for _, x := range with {
+		fmt.Fprintf(w, "  %-18s %-28s %s\n", x.Role, x.Email, x.TOTPSecret)
+	}
 }
 
 func serve(ctx context.Context, cfg web.Config, log *slog.Logger, stdout io.Writer) error {
@@ -201,6 +221,11 @@ func serve(ctx context.Context, cfg web.Config, log *slog.Logger, stdout io.Writ
 				fmt.Fprintln(stdout, "\nDemo sign-ins: super@northwind.example, admin@northwind.example, sales@northwind.example,")
 				fmt.Fprintln(stdout, "helpdesk@northwind.example, alice@acme-robotics.example, operator@desk.example, support@desk.example")
 				fmt.Fprintln(stdout, "(password "+store.DemoPassword+")")
+				keys, err := st.DemoSecondFactors(ctx)
+				if err != nil {
+					return err
+				}
+				printDemoSecrets(stdout, keys)
 			}
 		}
 		bundle, err := i18n.Load()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"partnerconsole/models/store"
 	"partnerconsole/models/store/storetest"
 )
 
@@ -86,6 +87,16 @@ func TestOwnDatabaseIsStartedAndReused(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Demo sign-ins") {
 		t.Fatalf("first start did not seed: %s", out.String())
+	}
+	// The demo users whose role requires two-factor sign-in get their
+	// authenticator key printed; the others sign in with the password.
+	for _, email := range []string{"super@northwind.example", "operator@desk.example"} {
+		if !strings.Contains(out.String(), store.DemoTOTPSecret(email)) {
+			t.Errorf("no authenticator key printed for %s:\n%s", email, out.String())
+		}
+	}
+	if strings.Contains(out.String(), store.DemoTOTPSecret("sales@northwind.example")) {
+		t.Error("a key printed for a role where two-factor sign-in is optional")
 	}
 	out.Reset()
 	if err := run(ctx, []string{"seed-demo"}, e, &out); err != nil {

@@ -95,6 +95,9 @@ func (s *Store) SignIn(ctx context.Context, email, password, ip, ua string) (tok
 		if err := tx.Create(&UserSession{IDHash: hashToken(token), UserID: u.ID, CreatedAt: now, LastSeenAt: now, IP: ip, UserAgent: truncate(ua, 300)}).Error; err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
+		if err := markSignInStep(tx, hashToken(token), u); err != nil {
+			return err
+		}
 		if err := tx.Exec("DELETE FROM sign_in_failures WHERE email = ?", email).Error; err != nil {
 			return err
 		}
@@ -122,36 +125,15 @@ func (s *Store) Session(ctx context.Context, token string) (models.User, error) 
 // SessionWithOrg is Session plus the name of the user's organisation, for
 // the top bar, read in the same single query.
 func (s *Store) SessionWithOrg(ctx context.Context, token string) (models.User, string, error) {
-	ended := &models.Error{Code: models.CodeUnauthorized, Message: "Your session has ended. Sign in again."}
-	if token == "" {
+	as, err := s.AuthSession(ctx, token)
+	if err != nil {
+		return models.User{}, "", err
+	}
+	if as.Step != models.StepDone {
+		// Half signed in: the second factor has not passed yet.
 		return models.User{}, "", &models.Error{Code: models.CodeUnauthorized, Message: "Sign in to continue."}
 	}
-	now := s.Now()
-	h := hashToken(token)
-	var row struct {
-		models.User
-		SessCreatedAt  time.Time
-		SessLastSeenAt time.Time
-		SessRevokedAt  *time.Time
-		OrgName        string
-	}
-	res := s.db.WithContext(ctx).Raw(`SELECT u.*, s.created_at AS sess_created_at, s.last_seen_at AS sess_last_seen_at,
-		s.revoked_at AS sess_revoked_at, coalesce(c.name, cu.name, '') AS org_name
-		FROM user_sessions s JOIN users u ON u.id = s.user_id
-		LEFT JOIN consoles c ON c.id = u.organisation_id
-		LEFT JOIN customers cu ON cu.id = u.organisation_id
-		WHERE s.id_hash = ?`, h).Scan(&row)
-	if res.Error != nil {
-		return models.User{}, "", fmt.Errorf("load session: %w", res.Error)
-	}
-	if res.RowsAffected == 0 || row.SessRevokedAt != nil || now.Sub(row.SessLastSeenAt) > SessionIdle ||
-		now.Sub(row.SessCreatedAt) > SessionAbsolute || row.DisabledAt != nil {
-		return models.User{}, "", ended
-	}
-	if now.Sub(row.SessLastSeenAt) > lastSeenEvery {
-		s.db.WithContext(ctx).Model(&UserSession{}).Where("id_hash = ?", h).Update("last_seen_at", now)
-	}
-	return row.User, row.OrgName, nil
+	return as.User, as.OrgName, nil
 }
 
 // SignOut ends the session of this token.

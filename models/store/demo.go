@@ -18,6 +18,9 @@ const DemoPassword = "demo-password-1"
 type DemoSignIn struct {
 	Role  models.Role
 	Email string
+	// TOTPSecret is the authenticator key of a role that requires two-factor
+	// sign-in (DemoTOTPSecret), "" otherwise.
+	TOTPSecret string
 }
 
 // HasData tells whether any organisation exists yet.
@@ -132,6 +135,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 		return nil, fmt.Errorf("demo offers: %w", err)
 	}
 	out = append(out, more...)
+	if err := s.enrolDemoUsers(ctx, out); err != nil {
+		return nil, fmt.Errorf("demo second factors: %w", err)
+	}
 	return out, nil
 }
 

@@ -130,7 +130,7 @@ func TestMeetResellerPathNineSteps(t *testing.T) {
 	if err := f.Store.ConfirmMeetMigration(bg, sales, f.CustomerA.ID); models.ErrorCode(err) != models.CodeConflict {
 		t.Errorf("confirm while the terms are pending: %v", err)
 	}
-	if _, err := f.Store.AcceptTerms(bg, f.Actor("custA:customer_admin")); err != nil {
+	if _, err := f.Store.AcceptTerms(bg, f.Actor("custA:customer_admin"), 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Store.ConfirmMeetMigration(bg, sales, f.CustomerA.ID); err != nil {
@@ -192,7 +192,7 @@ func TestMeetDirectPathSevenDays(t *testing.T) {
 	if err := f.Store.ConfirmMeetMigration(bg, op, cust.ID); models.ErrorCode(err) != models.CodeConflict {
 		t.Fatalf("confirm while the terms are pending: %v", err)
 	}
-	if _, err := f.Store.AcceptTerms(bg, f.Actor("custB:customer_admin")); err != nil {
+	if _, err := f.Store.AcceptTerms(bg, f.Actor("custB:customer_admin"), 0); err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := f.Store.MeetStatus(bg, op, cust.ID); v.PendingTerms {

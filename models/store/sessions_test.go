@@ -18,7 +18,7 @@ func signIn(t *testing.T, f *storetest.Fixture, key, ip string) string {
 	if u.ID != f.Users[key].ID || tok == "" {
 		t.Fatalf("sign in %s: user %d token %q", key, u.ID, tok)
 	}
-	return tok
+	return f.PassSecondFactor(t, tok, key)
 }
 
 func sessionOK(f *storetest.Fixture, tok string) bool {

@@ -661,6 +661,12 @@ func Edit(p views.Page, f forms.UserForm, u models.User) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			if p.Can(models.PermResetSecondFactor) {
+				templ_7745c5c3_Err = auth.ResetSecondFactorForm(p, fmt.Sprintf("/console/users/%d/two-factor/reset", u.ID)).Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
 			return nil
 		})
 		templ_7745c5c3_Err = layout.Shell(p).Render(templ.WithChildren(ctx, templ_7745c5c3_Var24), templ_7745c5c3_Buffer)

@@ -125,6 +125,7 @@ type session struct {
 	name string
 	base string
 	ctx  context.Context
+	srv  *webtest.Server
 }
 
 // session opens a new, signed-out browser session named for screenshots.
@@ -137,7 +138,7 @@ func (e *env) session(name string) *session {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("open session %s: %v", name, err)
 	}
-	s := &session{t: t, name: name, base: e.URL, ctx: ctx}
+	s := &session{t: t, name: name, base: e.URL, ctx: ctx, srv: e.Server}
 	// Every request of this tab asks for English, whatever the machine's locale.
 	s.must("set Accept-Language", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
@@ -295,6 +296,18 @@ func (s *session) signIn(email, password string) {
 	s.fill("#f-password", password)
 	if st := s.submit("sign-in-submit"); st != http.StatusOK {
 		s.t.Fatalf("[%s] sign in %s: status %d (at %s)", s.name, email, st, s.location())
+	}
+	// Two-factor sign-in: a fixture user of a role that requires it types
+	// the current code of their known seed, as from an authenticator app.
+	if strings.HasPrefix(s.path(), "/sign-in/code") {
+		for key, u := range s.srv.Users {
+			if u.Email == email {
+				s.fill("#f-code", s.srv.NextCode(s.t, key))
+				if st := s.submit("code-submit"); st != http.StatusOK {
+					s.t.Fatalf("[%s] sign-in code %s: status %d (at %s)", s.name, email, st, s.location())
+				}
+			}
+		}
 	}
 	s.waitVisible("who")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"partnerconsole/models"
 	"partnerconsole/models/store"
@@ -91,7 +92,69 @@ func Seed(t testing.TB) *Fixture {
 			f.ConsoleB, f.CustomerB = c, cust
 		}
 	}
+	// Roles that require a second factor get one with a known seed
+	// (TOTPSecret), so helpers can type the current code.
+	for key, u := range f.Users {
+		if models.SecondFactorRequired(u.Role) {
+			if err := st.EnrolKnownSecret(ctx, u.ID, f.TOTPSecret(key)); err != nil {
+				t.Fatalf("fixture second factor %s: %v", key, err)
+			}
+		}
+	}
 	return f
+}
+
+// TOTPSecret is the known TOTP seed of a fixture user.
+func (f *Fixture) TOTPSecret(key string) string { return store.DemoTOTPSecret(f.Email(key)) }
+
+// NeedsCode tells whether a fixture user signs in with a second factor.
+func (f *Fixture) NeedsCode(key string) bool { return models.SecondFactorRequired(f.Users[key].Role) }
+
+// NextCode returns a code of the user's authenticator that the console will
+// accept now: the first time-step within the accepted window after the last
+// one used (a code works once). When the window is used up, it moves the
+// test clock on by one step.
+func (f *Fixture) NextCode(t testing.TB, key string) string {
+	t.Helper()
+	return f.NextCodeFor(t, f.Users[key].ID, f.TOTPSecret(key))
+}
+
+// NextCodeFor is NextCode for any user with a known seed.
+func (f *Fixture) NextCodeFor(t testing.TB, userID int64, secret string) string {
+	t.Helper()
+	last, err := f.Store.LastCodeStep(context.Background(), userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		now := f.Store.Now()
+		cur := models.TOTPStep(now)
+		for s := cur - models.TOTPSkew; s <= cur+models.TOTPSkew; s++ {
+			if s > last {
+				code, err := models.TOTPCode(secret, time.Unix(s*int64(models.TOTPPeriod/time.Second), 0))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return code
+			}
+		}
+		f.Clock.Advance(models.TOTPPeriod)
+	}
+}
+
+// PassSecondFactor completes a half-signed-in session of a fixture user
+// (store level) and returns the signed-in session's token (it rotates); a
+// user without a second factor keeps the token.
+func (f *Fixture) PassSecondFactor(t testing.TB, token, key string) string {
+	t.Helper()
+	if !f.NeedsCode(key) {
+		return token
+	}
+	tok, _, err := f.Store.VerifySignInCode(context.Background(), token, f.NextCode(t, key), "192.0.2.1")
+	if err != nil {
+		t.Fatalf("second factor %s: %v", key, err)
+	}
+	return tok
 }
 
 func orgLabel(key string) string {
