@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"gorm.io/gorm"
 
@@ -103,20 +104,65 @@ func withDB(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*stor
 }
 
 // withDBPool is withDB that also hands over the pgx pool (the job runner
-// works on it).
+// works on it). Migrations run as the schema owner (MIGRATE_DATABASE_URL, or
+// the private server's owner role); the app then connects as its own login
+// role, which only has the grants serving needs.
 func withDBPool(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*store.Store, *gorm.DB, *pgxpool.Pool) error) error {
-	dsn := cfg.DatabaseURL
-	if dsn == "" {
+	appURL, ownerURL := cfg.DatabaseURL, cfg.MigrateDatabaseURL
+	if appURL == "" {
 		srv, err := startLocal(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
 		defer srv.Stop()
-		dsn = srv.URL("console")
+		appURL, ownerURL = srv.URLAs(localpg.AppRole, "console"), srv.URLAs(localpg.OwnerRole, "console")
 	}
-	pool, db, err := store.Open(ctx, dsn, cfg.DBMaxConns)
+	if err := migrate(ctx, ownerURL, appURL, log); err != nil {
+		return err
+	}
+	pool, db, err := store.Open(ctx, appURL, cfg.DBMaxConns)
 	if err != nil {
 		return err
+	}
+	defer pool.Close()
+	sqlDB, _ := db.DB()
+	defer sqlDB.Close()
+	if cfg.Production {
+		var super bool
+		if err := db.WithContext(ctx).Raw("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&super).Error; err == nil && super {
+			log.Warn("the console serves as a database superuser, which can rewrite the audit log: give it its own login role (README, Production database)")
+		}
+	}
+	st := store.New(db, time.Now)
+	st.SecretKey = cfg.SecretKey
+	return fn(st, db, pool)
+}
+
+// migrate applies the migrations as the owner and gives the app's role its
+// grants. Without an owner URL, the app's own connection migrates (one role
+// for both: it works, but then the app owns the audit log).
+func migrate(ctx context.Context, ownerURL, appURL string, log *slog.Logger) error {
+	if ownerURL == "" || ownerURL == appURL {
+		pool, db, err := store.Open(ctx, appURL, 2)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		sqlDB, _ := db.DB()
+		defer sqlDB.Close()
+		return store.Migrate(ctx, sqlDB)
+	}
+	appCfg, err := pgx.ParseConfig(appURL)
+	if err != nil {
+		return fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	ownerCfg, err := pgx.ParseConfig(ownerURL)
+	if err != nil {
+		return fmt.Errorf("parse MIGRATE_DATABASE_URL: %w", err)
+	}
+	pool, db, err := store.Open(ctx, ownerURL, 2)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
 	}
 	defer pool.Close()
 	sqlDB, _ := db.DB()
@@ -124,14 +170,16 @@ func withDBPool(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*
 	if err := store.Migrate(ctx, sqlDB); err != nil {
 		return err
 	}
-	st := store.New(db, time.Now)
-	st.SecretKey = cfg.SecretKey
-	return fn(st, db, pool)
+	if appCfg.User == ownerCfg.User {
+		log.Warn("DATABASE_URL and MIGRATE_DATABASE_URL use the same role: the app owns the schema")
+		return nil
+	}
+	return store.GrantApp(ctx, sqlDB, appCfg.User)
 }
 
 func startLocal(ctx context.Context, cfg web.Config, log *slog.Logger) (*localpg.Server, error) {
 	dir := filepath.Join(cfg.DataDir, "postgres")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(cfg.DataDir, 0o711); err != nil {
 		return nil, err
 	}
 	logFile, err := os.OpenFile(filepath.Join(cfg.DataDir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -143,7 +191,7 @@ func startLocal(ctx context.Context, cfg web.Config, log *slog.Logger) (*localpg
 	if err != nil {
 		return nil, err
 	}
-	if err := srv.EnsureDatabase(ctx, "console"); err != nil {
+	if err := srv.Provision(ctx, "console"); err != nil {
 		srv.Stop()
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -39,7 +41,7 @@ func TestUnknownCommand(t *testing.T) {
 // second run adds nothing), bulk customers, create-user with validation.
 func TestCommandsAgainstDatabase(t *testing.T) {
 	db := storetest.New(t)
-	e := env(map[string]string{"DATABASE_URL": db.URL})
+	e := env(map[string]string{"DATABASE_URL": db.URL, "MIGRATE_DATABASE_URL": db.OwnerURL})
 	ctx := context.Background()
 	var out bytes.Buffer
 	if err := run(ctx, []string{"migrate"}, e, &out); err != nil {
@@ -77,7 +79,7 @@ func TestCommandsAgainstDatabase(t *testing.T) {
 // With no DATABASE_URL the console starts its own PostgreSQL in DATA_DIR,
 // and a second start reuses the data.
 func TestOwnDatabaseIsStartedAndReused(t *testing.T) {
-	dir := t.TempDir()
+	dir := dataDir(t)
 	e := env(map[string]string{"DATA_DIR": dir})
 	ctx := context.Background()
 	var out bytes.Buffer
@@ -94,4 +96,16 @@ func TestOwnDatabaseIsStartedAndReused(t *testing.T) {
 	if strings.Contains(out.String(), "Demo sign-ins") {
 		t.Fatal("second start did not reuse the data")
 	}
+}
+
+// dataDir is a fresh DATA_DIR that the postgres user can reach when the
+// tests run as root (t.TempDir's folders are 0700).
+func dataDir(t *testing.T) string {
+	dir := t.TempDir()
+	for _, p := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(p, 0o711); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, "data")
 }
