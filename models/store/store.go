@@ -32,6 +32,8 @@ type Store struct {
 	now func() time.Time
 	// SecretKey encrypts secrets at rest (AES-256-GCM); 32 bytes.
 	SecretKey []byte
+	// Pause waits out a throttle's delay; nil sleeps (tests record instead).
+	Pause func(ctx context.Context, d time.Duration) error
 }
 
 // New wraps an open GORM handle. clock is read once per transaction.
