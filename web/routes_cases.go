@@ -50,9 +50,6 @@ func init() {
 	})
 }
 
-// uploadBodyLimit bounds a case message: five files of 10 MB and the form.
-const uploadBodyLimit = "52M"
-
 var uploadPath = regexp.MustCompile(`^/(console/cases|console/cases/[0-9]+/comments|desk/cases/[0-9]+/comments)$`)
 
 // isUpload tells whether a request posts a case message with attachments.

@@ -87,10 +87,10 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 			ContentSecurityPolicy: contentSecurityPolicy,
 			ReferrerPolicy:        "same-origin",
 		}),
-		// Case messages carry up to 5 files of 10 MB (R-CASE-2): their routes
+		// Case messages carry up to 5 files of 10 MiB (R-CASE-2): their routes
 		// get a larger limit, every other request the configured one.
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.MaxBody, Skipper: isUpload}),
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: uploadBodyLimit, Skipper: func(c echo.Context) bool { return !isUpload(c) }}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: uploadBodyLimit(), Skipper: func(c echo.Context) bool { return !isUpload(c) }}),
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
 			TokenLookup:    "header:X-CSRF-Token,form:_csrf",
 			CookieName:     "pc_csrf",
@@ -104,6 +104,7 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 				return p == "/healthz" || p == "/readyz" || p == "/metrics" || len(p) > 7 && p[:8] == "/static/"
 			},
 		}),
+		refuseBadBytes(),
 		authenticate(d.Store, sess, d.I18n),
 		unreadNotices(d.Store),
 	)
