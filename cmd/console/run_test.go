@@ -11,7 +11,16 @@ import (
 	"partnerconsole/models/store/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+func TestMain(m *testing.M) {
+	// The test binary doubles as the console for the tests that start it
+	// as a process and send it signals.
+	if os.Getenv("CONSOLE_TEST_AS_MAIN") == "1" {
+		os.Args = append(os.Args[:1], strings.Fields(os.Getenv("CONSOLE_TEST_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	storetest.Main(m)
+}
 
 func env(kv map[string]string) func(string) string {
 	return func(k string) string { return kv[k] }
@@ -71,8 +80,18 @@ func TestCommandsAgainstDatabase(t *testing.T) {
 		t.Fatalf("create-user: %v %s", err, out.String())
 	}
 	err = run(ctx, []string{"create-user", "--role", "support_engineer", "--email", "bad", "--name", "New", "--password", "short"}, e, &out)
-	if err == nil || !strings.Contains(err.Error(), "invalid user") {
-		t.Fatalf("want validation error, got %v", err)
+	if err == nil || !strings.Contains(err.Error(), "invalid user") || !strings.Contains(err.Error(), "--email: ") || strings.Contains(err.Error(), "map[") {
+		t.Fatalf("want each field's message, got %v", err)
+	}
+	// An unknown organisation is named as such.
+	err = run(ctx, []string{"create-user", "--org", "999999", "--role", "sales_agent", "--email", "x@y.example", "--name", "X", "--password", "long enough password"}, e, &out)
+	if err == nil || !strings.Contains(err.Error(), "no organisation with id 999999") || strings.Contains(err.Error(), "map[") {
+		t.Fatalf("unknown organisation: %v", err)
+	}
+	// seed-demo on a seeded database says so.
+	out.Reset()
+	if err := run(ctx, []string{"seed-demo"}, e, &out); err != nil || !strings.Contains(out.String(), "already there") {
+		t.Fatalf("second seed-demo: %v %q", err, out.String())
 	}
 }
 
