@@ -166,3 +166,21 @@ func New(t testing.TB) *DB {
 // ServerURL returns a superuser connection string for a database on the
 // package's server (setting up roles and databases only).
 func ServerURL(db string) string { return server.URL(db) }
+
+// Replica opens another store on this test's database, as a second replica
+// of the console would: its own connection pool, the same clock and keys.
+func (d *DB) Replica(t testing.TB) *store.Store {
+	t.Helper()
+	pool, db, err := store.Open(context.Background(), d.URL, 10)
+	if err != nil {
+		t.Fatalf("open replica: %v", err)
+	}
+	t.Cleanup(func() {
+		sqlDB, _ := db.DB()
+		sqlDB.Close()
+		pool.Close()
+	})
+	st := store.New(db, d.Clock.Now)
+	st.SecretKey = d.Store.SecretKey
+	return st
+}
