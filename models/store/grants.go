@@ -34,6 +34,15 @@ func GrantApp(ctx context.Context, db *sql.DB, role string) error {
 		return fmt.Errorf("grant %s: %w", role, err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	// River's reindexer rebuilds its job indexes as the app; from PostgreSQL
+	// 17 the MAINTAIN privilege allows it without owning the table.
+	var version int
+	if err := tx.QueryRowContext(ctx, "SELECT current_setting('server_version_num')::int").Scan(&version); err != nil {
+		return fmt.Errorf("grant %s: %w", role, err)
+	}
+	if version >= 170000 {
+		stmts = append(stmts, "GRANT MAINTAIN ON river_job TO "+r)
+	}
 	for _, q := range stmts {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("grant %s: %s: %w", role, q, err)
