@@ -114,7 +114,7 @@ func (c *console) stop(t *testing.T, sig syscall.Signal) {
 // the demo sign-ins with roles; a second console on the same data folder
 // names the first one's PID; SIGTERM, SIGHUP and SIGINT each stop it
 // cleanly with exit 0 (and its PostgreSQL with it); a later start prints
-// the same sign-ins.
+// the same sign-ins; after kill -9 the next start works.
 func TestConsoleStartsAndStopsLikeAService(t *testing.T) {
 	dir := dataDir(t)
 	first := startConsole(t, dir, "serve")
@@ -147,6 +147,15 @@ func TestConsoleStartsAndStopsLikeAService(t *testing.T) {
 		}
 		c.stop(t, sig)
 	}
+	// Killed outright: its PostgreSQL dies with it, the lock with the
+	// process, and the next start works at once.
+	killed := startConsole(t, dir, "serve")
+	killed.address(t)
+	_ = killed.cmd.Process.Kill()
+	<-killed.done
+	again := startConsole(t, dir, "serve")
+	again.address(t)
+	again.stop(t, syscall.SIGTERM)
 }
 
 // TestTakenPortIsSaidPlainly: the port is bound before anything starts, and

@@ -23,7 +23,6 @@ func GrantApp(ctx context.Context, db *sql.DB, role string) error {
 		"GRANT USAGE ON SCHEMA public TO " + r,
 		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + r,
 		"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO " + r,
-		"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO " + r,
 		// History is append-only; the migration ledgers are the owner's.
 		"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_events FROM " + r,
 		"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON goose_db_version FROM " + r,

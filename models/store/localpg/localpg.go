@@ -152,6 +152,29 @@ func checkReachable(dir string, cred *syscall.Credential) error {
 	}
 }
 
+// waitLeftover waits for a PostgreSQL left on this data folder by a console
+// that was killed (it dies with its console, but not at once) to be gone:
+// PostgreSQL refuses to start while its postmaster.pid names a live process.
+func waitLeftover(dataDir string, limit time.Duration) error {
+	b, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
+	if err != nil {
+		return nil
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil || pid <= 0 {
+		return nil
+	}
+	deadline := time.Now().Add(limit)
+	for syscall.Kill(pid, 0) == nil {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("a PostgreSQL (PID %d) left by an earlier console still runs on %s: stop it (kill %d) and start again", pid, dataDir, pid)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return nil
+}
+
 // socketDir is where the server puts its socket: <dir>/run, or a short
 // folder under the temp folder when that path is too long for a Unix
 // socket (107 bytes on Linux).
@@ -214,6 +237,9 @@ func Start(ctx context.Context, opt Options) (*Server, error) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("initdb: %w: %s", err, out)
 		}
+	}
+	if err := waitLeftover(dataDir, 15*time.Second); err != nil {
+		return nil, err
 	}
 	// No TCP at all: only the Unix socket, in a folder only the server's
 	// user (and root) can enter. Local connections need no password because
@@ -344,13 +370,15 @@ func (s *Server) Provision(ctx context.Context, name string) error {
 		FOR r IN SELECT c.oid::regclass AS n FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
 			WHERE ns.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
 			AND pg_get_userbyid(c.relowner) <> '` + OwnerRole + `'
-			AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+			AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i', 'e'))
 		LOOP EXECUTE format('ALTER TABLE %s OWNER TO ` + OwnerRole + `', r.n); END LOOP;
 		FOR r IN SELECT p.oid::regprocedure AS n FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace
 			WHERE ns.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '` + OwnerRole + `'
+			AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e')
 		LOOP EXECUTE format('ALTER ROUTINE %s OWNER TO ` + OwnerRole + `', r.n); END LOOP;
 		FOR r IN SELECT t.oid::regtype AS n FROM pg_type t JOIN pg_namespace ns ON ns.oid = t.typnamespace
 			WHERE ns.nspname = 'public' AND t.typtype = 'e' AND pg_get_userbyid(t.typowner) <> '` + OwnerRole + `'
+			AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.classid = 'pg_type'::regclass AND d.deptype = 'e')
 		LOOP EXECUTE format('ALTER TYPE %s OWNER TO ` + OwnerRole + `', r.n); END LOOP;
 		END $$`,
 	}

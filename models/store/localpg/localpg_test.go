@@ -96,7 +96,7 @@ func TestProvisionAdoptsOlderObjects(t *testing.T) {
 	}
 	defer c.Close(ctx)
 	for _, q := range []string{"CREATE TABLE old (id bigserial PRIMARY KEY)", "CREATE TYPE old_state AS ENUM ('a')",
-		"CREATE FUNCTION old_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'", "CREATE SEQUENCE old_seq"} {
+		"CREATE FUNCTION old_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'", "CREATE SEQUENCE old_seq", "CREATE EXTENSION pg_trgm"} {
 		if _, err := c.Exec(ctx, q); err != nil {
 			t.Fatal(err)
 		}
@@ -110,6 +110,10 @@ func TestProvisionAdoptsOlderObjects(t *testing.T) {
 		+ (SELECT count(*) FROM pg_proc WHERE proname = 'old_fn' AND pg_get_userbyid(proowner) = $1)`, OwnerRole).Scan(&n)
 	if err != nil || n != 5 {
 		t.Fatalf("objects given to the owner: %d of 5 (%v)", n, err)
+	}
+	// An extension's own objects stay with the extension.
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM pg_proc WHERE proname = 'similarity' AND pg_get_userbyid(proowner) = $1", OwnerRole).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("extension functions handed over: %d %v", n, err)
 	}
 }
 
