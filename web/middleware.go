@@ -123,10 +123,9 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			}
 			status := c.Response().Status
 			level := slog.LevelInfo
-			switch {
-			case status == http.StatusServiceUnavailable:
-				level = slog.LevelWarn // an outage: the error handler logs it once per interval
-			case status >= 500:
+			// An outage (503) is logged as an error once per interval by
+			// the error handler, not once per request.
+			if status >= 500 && status != http.StatusServiceUnavailable {
 				level = slog.LevelError
 			}
 			log.LogAttrs(c.Request().Context(), level, "request",
