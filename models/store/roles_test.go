@@ -27,6 +27,17 @@ func TestAppRoleCannotRewriteHistory(t *testing.T) {
 	if who.Super || who.Owner == who.Me {
 		t.Fatalf("app role %s: superuser=%v, owns audit_events=%v", who.Me, who.Super, who.Owner == who.Me)
 	}
+	// On audit_events exactly INSERT and SELECT.
+	for priv, want := range map[string]bool{"SELECT": true, "INSERT": true, "UPDATE": false, "DELETE": false,
+		"TRUNCATE": false, "REFERENCES": false, "TRIGGER": false} {
+		var has bool
+		if err := f.Gorm.Raw("SELECT has_table_privilege('audit_events', ?)", priv).Scan(&has).Error; err != nil {
+			t.Fatal(err)
+		}
+		if has != want {
+			t.Errorf("app role %s on audit_events: %v, want %v", priv, has, want)
+		}
+	}
 	for _, stmt := range []string{
 		"SET session_replication_role = replica",
 		"ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change",
