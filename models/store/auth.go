@@ -64,7 +64,7 @@ var ErrThrottled = &models.Error{Code: models.CodeTooMany, Field: "email", Messa
 // the same for an unknown email, a wrong password and a disabled user.
 func (s *Store) SignIn(ctx context.Context, email, password, ip, ua string) (token string, u models.User, err error) {
 	email = models.NormalizeEmail(email)
-	delay, err := s.reserveSignIn(ctx, email, ip)
+	delay, err := s.signInPrecheck(ctx, email, ip)
 	if err != nil {
 		return "", u, err
 	}
@@ -78,18 +78,17 @@ func (s *Store) SignIn(ctx context.Context, email, password, ip, ua string) (tok
 		hash = u.PasswordHash
 	}
 	ok := models.CheckPassword(hash, password) && found && u.DisabledAt == nil
-	if !ok {
-		// The reserved attempt stays as a failure.
-		return "", models.User{}, errBadSignIn
+	if err := s.settleSignIn(ctx, email, ip, ok); err != nil {
+		return "", models.User{}, err
 	}
 	token = newToken()
 	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		if err := tx.Create(&UserSession{IDHash: hashToken(token), UserID: u.ID, CreatedAt: now, LastSeenAt: now, IP: ip, UserAgent: truncate(ua, 300)}).Error; err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
-		// This address's failures for the account (this attempt's reserved
-		// row included) and the account's expired ones; failures from other
-		// addresses keep counting against those addresses.
+		// This address's failures for the account and the account's
+		// expired ones; failures from other addresses keep counting against
+		// those addresses.
 		if err := tx.Exec("DELETE FROM sign_in_failures WHERE email = ? AND (ip = ? OR at <= ?)", email, ip, now.Add(-ThrottleWindow)).Error; err != nil {
 			return err
 		}

@@ -31,11 +31,10 @@ func signInPolicy() models.SignInThrottle {
 }
 
 // throttled runs one throttle decision atomically: fn counts the recent
-// failures, decides, and reserves this attempt (inserts its row) while
-// transaction-level advisory locks on keys are held, so parallel attempts on
-// one key (from any replica) are counted one after another and never all
-// pass a limit together. The reserved row counts as a failure until the
-// caller settles it.
+// failures, decides, and records this attempt while transaction-level
+// advisory locks on keys are held, so parallel attempts on one key (from any
+// replica) are counted one after another and never all pass a limit
+// together.
 func (s *Store) throttled(ctx context.Context, keys []string, fn func(tx *gorm.DB, now time.Time) error) error {
 	keys = slices.Clone(keys)
 	slices.Sort(keys) // one order everywhere: no lock cycles
@@ -67,27 +66,60 @@ func (s *Store) pause(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// reserveSignIn decides one sign-in attempt for email from ip: refused
-// (ErrThrottled), or allowed after a delay with its failure row reserved.
-func (s *Store) reserveSignIn(ctx context.Context, email, ip string) (delay time.Duration, err error) {
-	err = s.throttled(ctx, []string{"sign-in:" + email + " " + ip, "sign-in-ip:" + ip}, func(tx *gorm.DB, now time.Time) error {
-		var c models.SignInCounts
-		err := tx.Raw(`SELECT count(*) FILTER (WHERE email = @e AND ip = @ip) AS account_address,
-			count(*) FILTER (WHERE ip = @ip) AS address, count(*) FILTER (WHERE email = @e) AS account
-			FROM sign_in_failures WHERE (email = @e OR ip = @ip) AND at > @since`,
-			map[string]any{"e": email, "ip": ip, "since": now.Add(-ThrottleWindow)}).Scan(&c).Error
+// signInCounts reads the failures that decide a sign-in for email from ip.
+func signInCounts(tx *gorm.DB, email, ip string, now time.Time) (models.SignInCounts, error) {
+	var c models.SignInCounts
+	err := tx.Raw(`SELECT count(*) FILTER (WHERE email = @e AND ip = @ip) AS account_address,
+		count(*) FILTER (WHERE ip = @ip) AS address, count(*) FILTER (WHERE email = @e) AS account
+		FROM sign_in_failures WHERE (email = @e OR ip = @ip) AND at > @since`,
+		map[string]any{"e": email, "ip": ip, "since": now.Add(-ThrottleWindow)}).Scan(&c).Error
+	if err != nil {
+		return c, fmt.Errorf("count failures: %w", err)
+	}
+	return c, nil
+}
+
+// signInPrecheck refuses at once an attempt the recorded failures already
+// refuse (sparing the password hash), and otherwise says how long to wait
+// before checking the password. It only reads: the decision that counts is
+// settleSignIn's.
+func (s *Store) signInPrecheck(ctx context.Context, email, ip string) (time.Duration, error) {
+	c, err := signInCounts(s.db.WithContext(ctx), email, ip, s.Now())
+	if err != nil {
+		return 0, err
+	}
+	refuse, delay := signInPolicy().Decide(c)
+	if refuse {
+		return 0, ErrThrottled
+	}
+	return delay, nil
+}
+
+// settleSignIn decides a checked sign-in atomically (throttled): under the
+// locks of the account-and-address and of the address, the failures are
+// counted again, so of many attempts at once only the budget gets an answer;
+// the others are refused whatever their password. A wrong password is
+// recorded as a failure in the same step. Concurrent right passwords are not
+// held up by each other: only failures count.
+func (s *Store) settleSignIn(ctx context.Context, email, ip string, passwordOK bool) error {
+	err := s.throttled(ctx, []string{"sign-in:" + email + " " + ip, "sign-in-ip:" + ip}, func(tx *gorm.DB, now time.Time) error {
+		c, err := signInCounts(tx, email, ip, now)
 		if err != nil {
-			return fmt.Errorf("count failures: %w", err)
+			return err
 		}
-		refuse, d := signInPolicy().Decide(c)
-		if refuse {
+		if refuse, _ := signInPolicy().Decide(c); refuse {
 			return ErrThrottled
 		}
-		delay = d
+		if passwordOK {
+			return nil
+		}
 		if err := tx.Exec("INSERT INTO sign_in_failures (email, ip, at) VALUES (?, ?, ?)", email, ip, now).Error; err != nil {
-			return fmt.Errorf("record attempt: %w", err)
+			return fmt.Errorf("record failure: %w", err)
 		}
 		return nil
 	})
-	return delay, err
+	if err == nil && !passwordOK {
+		return errBadSignIn
+	}
+	return err
 }

@@ -155,3 +155,27 @@ func TestTokenThrottleUnderConcurrency(t *testing.T) {
 		t.Fatal("console B throttled by console A's failures")
 	}
 }
+
+// TestConcurrentRightPasswords: many right passwords at once from one
+// address (a script, a busy office) are not refused by each other: only
+// failures count.
+func TestConcurrentRightPasswords(t *testing.T) {
+	t.Parallel()
+	f := storetest.Seed(t)
+	const n = 30
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, errs[i] = f.Store.SignIn(bg, f.Email("A:sales_agent"), storetest.Password, "198.51.100.9", "ua")
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("sign-in %d: %v", i, err)
+		}
+	}
+}
