@@ -5,8 +5,11 @@ GO ?= go
 
 .PHONY: run test build generate vendor check bench
 
+# Build, then run the binary itself (not `go run`): Ctrl-C, SIGTERM and
+# SIGHUP stop it cleanly and `make run` exits 0.
 run:
-	$(GO) run ./cmd/console serve
+	@$(GO) build -o bin/console ./cmd/console
+	@./bin/console serve
 
 test:
 	$(GO) test -count=1 -timeout 30m ./...

@@ -15,30 +15,34 @@ import (
 type Config struct {
 	Addr        string // ADDR, default 127.0.0.1:8080
 	DatabaseURL string // DATABASE_URL; empty starts a private PostgreSQL
-	DataDir     string // DATA_DIR, default ./.data
-	Production  bool   // APP_ENV=production
-	SessionKey  []byte // SESSION_KEY (32+ bytes, base64 or raw)
-	SecretKey   []byte // ENCRYPTION_KEY (32 bytes, base64), AES-256-GCM for secrets at rest
-	BaseURL     string // BASE_URL, used in emails
-	SMTPURL     string // SMTP_URL, e.g. smtp://user:pass@host:587
-	TrustProxy  bool   // TRUST_PROXY=1: take the client address from X-Forwarded-For set by our proxy
-	MaxBody     string // MAX_BODY, default 12M
-	DBMaxConns  int32  // DB_MAX_CONNS, default 20
+	// MIGRATE_DATABASE_URL: the schema owner's connection, for migrations;
+	// DATABASE_URL is then the app's login role. Empty: DATABASE_URL does both.
+	MigrateDatabaseURL string
+	DataDir            string // DATA_DIR, default ./.data
+	Production         bool   // APP_ENV=production
+	SessionKey         []byte // SESSION_KEY (32+ bytes, base64 or raw)
+	SecretKey          []byte // ENCRYPTION_KEY (32 bytes, base64), AES-256-GCM for secrets at rest
+	BaseURL            string // BASE_URL, used in emails
+	SMTPURL            string // SMTP_URL, e.g. smtp://user:pass@host:587
+	TrustProxy         bool   // TRUST_PROXY=1: take the client address from X-Forwarded-For set by our proxy
+	MaxBody            string // MAX_BODY, default 12M
+	DBMaxConns         int32  // DB_MAX_CONNS, default 20
 }
 
 // ConfigFromEnv reads the configuration. Production refuses to start without
 // its session and encryption keys.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
-		Addr:        def(getenv("ADDR"), "127.0.0.1:8080"),
-		DatabaseURL: getenv("DATABASE_URL"),
-		DataDir:     def(getenv("DATA_DIR"), ".data"),
-		Production:  getenv("APP_ENV") == "production",
-		BaseURL:     getenv("BASE_URL"),
-		SMTPURL:     getenv("SMTP_URL"),
-		TrustProxy:  getenv("TRUST_PROXY") == "1",
-		MaxBody:     def(getenv("MAX_BODY"), "12M"),
-		DBMaxConns:  20,
+		Addr:               def(getenv("ADDR"), "127.0.0.1:8080"),
+		DatabaseURL:        getenv("DATABASE_URL"),
+		MigrateDatabaseURL: getenv("MIGRATE_DATABASE_URL"),
+		DataDir:            def(getenv("DATA_DIR"), ".data"),
+		Production:         getenv("APP_ENV") == "production",
+		BaseURL:            getenv("BASE_URL"),
+		SMTPURL:            getenv("SMTP_URL"),
+		TrustProxy:         getenv("TRUST_PROXY") == "1",
+		MaxBody:            def(getenv("MAX_BODY"), "12M"),
+		DBMaxConns:         20,
 	}
 	if n, err := strconv.Atoi(getenv("DB_MAX_CONNS")); err == nil && n > 0 {
 		c.DBMaxConns = int32(n)

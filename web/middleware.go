@@ -1,10 +1,13 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,6 +22,96 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
+// uploadBodyLimit bounds a case message: five files of the documented
+// maximum (MiB, binary) and 1 MiB for the rest of the form and the multipart
+// framing. A byte count: the limit parser reads "52M" as decimal megabytes.
+func uploadBodyLimit() string {
+	return fmt.Sprintf("%dB", models.MaxAttachmentsPerMessage*models.MaxAttachmentSize+1<<20)
+}
+
+// errBadBytes refuses a form with text PostgreSQL cannot store.
+func errBadBytes(field string) error {
+	return &models.Error{Code: models.CodeInvalid, Field: field,
+		Message: "The form contains characters that cannot be saved (a NUL character or text that is not valid UTF-8). Remove them and send it again."}
+}
+
+// storable tells whether s is text PostgreSQL can store: valid UTF-8 with
+// no NUL character (error 22021 otherwise).
+func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// refuseBadBytes refuses, before any handler, a request whose path, query
+// or form carries text that cannot be stored: 400 for the address (a link
+// nobody typed in a form), 422 with a message for a form. A user agent with
+// such bytes is cleaned rather than refused (it is only recorded).
+func refuseBadBytes() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if !storable(r.URL.Path) {
+				return echo.NewHTTPError(http.StatusBadRequest)
+			}
+			if r.URL.RawQuery != "" {
+				q, err := url.ParseQuery(r.URL.RawQuery)
+				if err != nil {
+					return echo.NewHTTPError(http.StatusBadRequest)
+				}
+				for k, vs := range q {
+					if !storable(k) {
+						return echo.NewHTTPError(http.StatusBadRequest)
+					}
+					for _, v := range vs {
+						if !storable(v) {
+							return echo.NewHTTPError(http.StatusBadRequest)
+						}
+					}
+				}
+			}
+			if ua := r.Header.Get("User-Agent"); !storable(ua) {
+				r.Header.Set("User-Agent", strings.ReplaceAll(strings.ToValidUTF8(ua, "\uFFFD"), "\x00", ""))
+			}
+			if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
+				return next(c)
+			}
+			ct := r.Header.Get(echo.HeaderContentType)
+			switch {
+			case strings.HasPrefix(ct, echo.MIMEMultipartForm):
+				if err := r.ParseMultipartForm(32 << 20); err != nil {
+					return next(c) // the handler meets the same error (too large, malformed)
+				}
+			case strings.HasPrefix(ct, echo.MIMEApplicationForm):
+				if err := r.ParseForm(); err != nil {
+					return next(c)
+				}
+			default:
+				return next(c)
+			}
+			for k, vs := range r.PostForm {
+				if !storable(k) {
+					return errBadBytes("")
+				}
+				for _, v := range vs {
+					if !storable(v) {
+						return errBadBytes(k)
+					}
+				}
+			}
+			if r.MultipartForm != nil {
+				for k, fhs := range r.MultipartForm.File {
+					if !storable(k) {
+						return errBadBytes("")
+					}
+					for _, fh := range fhs {
+						if !storable(fh.Filename) {
+							return errBadBytes(k)
+						}
+					}
+				}
+			}
+			return next(c)
+		}
+	}
+}
+
 // requestLog writes one JSON line per request, with its request id.
 func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -30,7 +123,9 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			}
 			status := c.Response().Status
 			level := slog.LevelInfo
-			if status >= 500 {
+			// An outage (503) is logged as an error once per interval by
+			// the error handler, not once per request.
+			if status >= 500 && status != http.StatusServiceUnavailable {
 				level = slog.LevelError
 			}
 			log.LogAttrs(c.Request().Context(), level, "request",

@@ -90,12 +90,13 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 			ContentSecurityPolicy: contentSecurityPolicy,
 			ReferrerPolicy:        "same-origin",
 		}),
-		// Case messages carry up to 5 files of 10 MB (R-CASE-2): their routes
+		// Case messages carry up to 5 files of 10 MiB (R-CASE-2): their routes
 		// get a larger limit, every other request the configured one.
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.MaxBody, Skipper: isUpload}),
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: uploadBodyLimit, Skipper: func(c echo.Context) bool { return !isUpload(c) }}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: uploadBodyLimit(), Skipper: func(c echo.Context) bool { return !isUpload(c) }}),
 		// CSRF bound to the session (issue 8 §3), see csrf.go.
 		boundCSRF(sess),
+		refuseBadBytes(),
 		authenticate(d.Store, sess, d.I18n),
 		unreadNotices(d.Store),
 	)

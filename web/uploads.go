@@ -13,9 +13,6 @@ import (
 // Case messages carry attachments (R-CASE-2) and need a larger body limit
 // than other requests; every page shows the bell's unread count.
 
-// uploadBodyLimit bounds a case message: five files of 10 MB and the form.
-const uploadBodyLimit = "52M"
-
 // uploadMatcher returns the test of whether a request posts a case message
 // with attachments.
 func uploadMatcher() func(echo.Context) bool {

@@ -353,7 +353,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		pr := pgbenchRun{Bin: pgbenchBin, Port: srv.Port(), DB: dbName, Dir: workDir, Conc: o.concurrency, Jobs: o.jobs,
+		pr := pgbenchRun{Bin: pgbenchBin, Host: srv.SocketDir(), Port: srv.Port(), DB: dbName, Dir: workDir, Conc: o.concurrency, Jobs: o.jobs,
 			Secs: max(1, int(o.duration.Seconds())), Name: p.Name, Script: script, Defs: defs}
 		m.PG, _, err = pr.run(ctx)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 // pgbenchRun is one pgbench invocation against the bench database.
 type pgbenchRun struct {
 	Bin    string // path of the pgbench binary
+	Host   string // the server's socket folder
 	Port   int
 	DB     string
 	Dir    string // where the script and the per-transaction logs go
@@ -44,7 +45,7 @@ func (p pgbenchRun) run(ctx context.Context) (result, string, error) {
 	if err := os.WriteFile(script, []byte(p.Script), 0o644); err != nil {
 		return r, "", err
 	}
-	args := []string{"-h", "127.0.0.1", "-p", strconv.Itoa(p.Port), "-U", "postgres",
+	args := []string{"-h", p.Host, "-p", strconv.Itoa(p.Port), "-U", "postgres",
 		"-n", "-M", "prepared", "-c", strconv.Itoa(p.Conc), "-j", strconv.Itoa(p.Jobs), "-T", strconv.Itoa(p.Secs),
 		"-f", script, "--log", "--log-prefix", filepath.Join(dir, "tx")}
 	for _, d := range p.Defs {

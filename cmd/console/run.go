@@ -7,11 +7,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"gorm.io/gorm"
 
@@ -80,11 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			}
 			u, err := st.CreateUserInOrg(ctx, id, models.UserInput{Name: *name, Email: *email, Password: *password, Role: models.Role(*role)})
 			if err != nil {
-				var v *models.ValidationError
-				if errors.As(err, &v) {
-					return fmt.Errorf("invalid user: %v", map[string]string(v.Fields))
-				}
-				return err
+				return createUserError(err, *org)
 			}
 			fmt.Fprintf(stdout, "created user %d (%s, %s)\n", u.ID, u.Email, u.Role)
 			return nil
@@ -103,20 +105,70 @@ func withDB(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*stor
 }
 
 // withDBPool is withDB that also hands over the pgx pool (the job runner
-// works on it).
+// works on it). Migrations run as the schema owner (MIGRATE_DATABASE_URL, or
+// the private server's owner role); the app then connects as its own login
+// role, which only has the grants serving needs.
 func withDBPool(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*store.Store, *gorm.DB, *pgxpool.Pool) error) error {
-	dsn := cfg.DatabaseURL
-	if dsn == "" {
+	appURL, ownerURL := cfg.DatabaseURL, cfg.MigrateDatabaseURL
+	if appURL == "" {
+		unlock, err := lockDataDir(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		srv, err := startLocal(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
 		defer srv.Stop()
-		dsn = srv.URL("console")
+		appURL, ownerURL = srv.URLAs(localpg.AppRole, "console"), srv.URLAs(localpg.OwnerRole, "console")
 	}
-	pool, db, err := store.Open(ctx, dsn, cfg.DBMaxConns)
+	if err := migrate(ctx, ownerURL, appURL, log); err != nil {
+		return err
+	}
+	pool, db, err := store.Open(ctx, appURL, cfg.DBMaxConns)
 	if err != nil {
 		return err
+	}
+	defer pool.Close()
+	sqlDB, _ := db.DB()
+	defer sqlDB.Close()
+	if cfg.Production {
+		var super bool
+		if err := db.WithContext(ctx).Raw("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&super).Error; err == nil && super {
+			log.Warn("the console serves as a database superuser, which can rewrite the audit log: give it its own login role (README, Production database)")
+		}
+	}
+	st := store.New(db, time.Now)
+	st.SecretKey = cfg.SecretKey
+	return fn(st, db, pool)
+}
+
+// migrate applies the migrations as the owner and gives the app's role its
+// grants. Without an owner URL, the app's own connection migrates (one role
+// for both: it works, but then the app owns the audit log).
+func migrate(ctx context.Context, ownerURL, appURL string, log *slog.Logger) error {
+	if ownerURL == "" || ownerURL == appURL {
+		pool, db, err := store.Open(ctx, appURL, 2)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		sqlDB, _ := db.DB()
+		defer sqlDB.Close()
+		return store.Migrate(ctx, sqlDB)
+	}
+	appCfg, err := pgx.ParseConfig(appURL)
+	if err != nil {
+		return fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	ownerCfg, err := pgx.ParseConfig(ownerURL)
+	if err != nil {
+		return fmt.Errorf("parse MIGRATE_DATABASE_URL: %w", err)
+	}
+	pool, db, err := store.Open(ctx, ownerURL, 2)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
 	}
 	defer pool.Close()
 	sqlDB, _ := db.DB()
@@ -124,14 +176,16 @@ func withDBPool(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*
 	if err := store.Migrate(ctx, sqlDB); err != nil {
 		return err
 	}
-	st := store.New(db, time.Now)
-	st.SecretKey = cfg.SecretKey
-	return fn(st, db, pool)
+	if appCfg.User == ownerCfg.User {
+		log.Warn("DATABASE_URL and MIGRATE_DATABASE_URL use the same role: the app owns the schema")
+		return nil
+	}
+	return store.GrantApp(ctx, sqlDB, appCfg.User)
 }
 
 func startLocal(ctx context.Context, cfg web.Config, log *slog.Logger) (*localpg.Server, error) {
 	dir := filepath.Join(cfg.DataDir, "postgres")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(cfg.DataDir, 0o711); err != nil {
 		return nil, err
 	}
 	logFile, err := os.OpenFile(filepath.Join(cfg.DataDir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -143,7 +197,7 @@ func startLocal(ctx context.Context, cfg web.Config, log *slog.Logger) (*localpg
 	if err != nil {
 		return nil, err
 	}
-	if err := srv.EnsureDatabase(ctx, "console"); err != nil {
+	if err := srv.Provision(ctx, "console"); err != nil {
 		srv.Stop()
 		return nil, err
 	}
@@ -161,6 +215,8 @@ func seedDemo(ctx context.Context, st *store.Store, n int, stdout io.Writer) err
 			return err
 		}
 		printSignIns(stdout, signIns)
+	} else if n == 0 {
+		fmt.Fprintln(stdout, "The demo data is already there (this database has organisations): nothing was loaded.")
 	}
 	if n > 0 {
 		con, err := st.FirstConsole(ctx)
@@ -205,28 +261,44 @@ func printDemoSecrets(w io.Writer, s []store.DemoSignIn) {
 }
 
 func serve(ctx context.Context, cfg web.Config, log *slog.Logger, stdout io.Writer) error {
+	// Bind the port first: a taken port is said plainly before anything
+	// starts, and "listening" is printed only once it is true.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("the address %s is already in use (another console or program listens there): stop it, or set ADDR to another port, e.g. ADDR=127.0.0.1:8081", cfg.Addr)
+		}
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
 	return withDBPool(ctx, cfg, log, func(st *store.Store, db *gorm.DB, pool *pgxpool.Pool) error {
 		if cfg.DatabaseURL == "" {
 			has, err := st.HasData(ctx)
 			if err != nil {
 				return err
 			}
+			var signIns []store.DemoSignIn
 			if !has {
-				signIns, err := st.SeedDemo(ctx)
-				if err != nil {
+				if signIns, err = st.SeedDemo(ctx); err != nil {
 					return fmt.Errorf("demo data: %w", err)
 				}
-				printSignIns(stdout, signIns)
 			} else {
-				fmt.Fprintln(stdout, "\nDemo sign-ins: super@northwind.example, admin@northwind.example, sales@northwind.example,")
-				fmt.Fprintln(stdout, "helpdesk@northwind.example, alice@acme-robotics.example, operator@desk.example, support@desk.example")
-				fmt.Fprintln(stdout, "(password "+store.DemoPassword+")")
+				if signIns, err = st.DemoSignIns(ctx); err != nil {
+					return err
+				}
 				keys, err := st.DemoSecondFactors(ctx)
 				if err != nil {
 					return err
 				}
-				printDemoSecrets(stdout, keys)
+				secrets := map[string]string{}
+				for _, k := range keys {
+					secrets[k.Email] = k.TOTPSecret
+				}
+				for i := range signIns {
+					signIns[i].TOTPSecret = secrets[signIns[i].Email]
+				}
 			}
+			printSignIns(stdout, signIns)
 		}
 		bundle, err := i18n.Load()
 		if err != nil {
@@ -244,11 +316,11 @@ func serve(ctx context.Context, cfg web.Config, log *slog.Logger, stdout io.Writ
 			}
 		}()
 		e := web.NewServer(cfg, web.Deps{Store: st, I18n: bundle, Log: log, MetricsToken: os.Getenv("METRICS_TOKEN"), Ready: runner.Ready})
-		srv := &http.Server{Addr: cfg.Addr, Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 			WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 		errc := make(chan error, 1)
-		go func() { errc <- srv.ListenAndServe() }()
-		fmt.Fprintf(stdout, "Partner Console listening on %s\n", cfg.BaseURL)
+		go func() { errc <- srv.Serve(ln) }()
+		fmt.Fprintf(stdout, "Partner Console listening on http://%s\n", ln.Addr())
 		select {
 		case err := <-errc:
 			return err
@@ -259,6 +331,60 @@ func serve(ctx context.Context, cfg web.Config, log *slog.Logger, stdout io.Writ
 		defer cancel()
 		return srv.Shutdown(shutdownCtx)
 	})
+}
+
+// lockDataDir makes sure one console at a time uses a data folder: it holds
+// an exclusive lock on DATA_DIR/console.pid (released by the kernel however
+// the process ends) and writes its PID there for the next one to name.
+func lockDataDir(dir string) (unlock func(), err error) {
+	if err := os.MkdirAll(dir, 0o711); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "console.pid")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock the data folder: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			pid := "unknown"
+			if b, _ := os.ReadFile(path); len(strings.TrimSpace(string(b))) > 0 {
+				pid = strings.TrimSpace(string(b))
+			}
+			abs, _ := filepath.Abs(dir)
+			return nil, fmt.Errorf("another console (PID %s) is using this data folder (%s): stop it first (kill %s), or set DATA_DIR to another folder", pid, abs, pid)
+		}
+		return nil, fmt.Errorf("lock the data folder: %w", err)
+	}
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return func() {
+		_ = f.Truncate(0)
+		_ = f.Close()
+	}, nil
+}
+
+// createUserError says what went wrong with create-user in words: an
+// unknown organisation, or each field's message.
+func createUserError(err error, org int64) error {
+	if models.ErrorCode(err) == models.CodeNotFound {
+		return fmt.Errorf("there is no organisation with id %d (leave --org out, or 0, for the platform operator)", org)
+	}
+	if fields, ok := models.AsValidation(err); ok {
+		names := make([]string, 0, len(fields))
+		for k := range fields {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		var b strings.Builder
+		b.WriteString("invalid user:")
+		for _, k := range names {
+			fmt.Fprintf(&b, "\n  --%s: %s", k, fields[k])
+		}
+		return errors.New(b.String())
+	}
+	return err
 }
 
 // startJobs starts the background job runner (River) on the same pool: the

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,7 +12,16 @@ import (
 	"partnerconsole/models/store/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+func TestMain(m *testing.M) {
+	// The test binary doubles as the console for the tests that start it
+	// as a process and send it signals.
+	if os.Getenv("CONSOLE_TEST_AS_MAIN") == "1" {
+		os.Args = append(os.Args[:1], strings.Fields(os.Getenv("CONSOLE_TEST_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	storetest.Main(m)
+}
 
 func env(kv map[string]string) func(string) string {
 	return func(k string) string { return kv[k] }
@@ -40,7 +51,7 @@ func TestUnknownCommand(t *testing.T) {
 // second run adds nothing), bulk customers, create-user with validation.
 func TestCommandsAgainstDatabase(t *testing.T) {
 	db := storetest.New(t)
-	e := env(map[string]string{"DATABASE_URL": db.URL})
+	e := env(map[string]string{"DATABASE_URL": db.URL, "MIGRATE_DATABASE_URL": db.OwnerURL})
 	ctx := context.Background()
 	var out bytes.Buffer
 	if err := run(ctx, []string{"migrate"}, e, &out); err != nil {
@@ -70,15 +81,25 @@ func TestCommandsAgainstDatabase(t *testing.T) {
 		t.Fatalf("create-user: %v %s", err, out.String())
 	}
 	err = run(ctx, []string{"create-user", "--role", "support_engineer", "--email", "bad", "--name", "New", "--password", "short"}, e, &out)
-	if err == nil || !strings.Contains(err.Error(), "invalid user") {
-		t.Fatalf("want validation error, got %v", err)
+	if err == nil || !strings.Contains(err.Error(), "invalid user") || !strings.Contains(err.Error(), "--email: ") || strings.Contains(err.Error(), "map[") {
+		t.Fatalf("want each field's message, got %v", err)
+	}
+	// An unknown organisation is named as such.
+	err = run(ctx, []string{"create-user", "--org", "999999", "--role", "sales_agent", "--email", "x@y.example", "--name", "X", "--password", "long enough password"}, e, &out)
+	if err == nil || !strings.Contains(err.Error(), "no organisation with id 999999") || strings.Contains(err.Error(), "map[") {
+		t.Fatalf("unknown organisation: %v", err)
+	}
+	// seed-demo on a seeded database says so.
+	out.Reset()
+	if err := run(ctx, []string{"seed-demo"}, e, &out); err != nil || !strings.Contains(out.String(), "already there") {
+		t.Fatalf("second seed-demo: %v %q", err, out.String())
 	}
 }
 
 // With no DATABASE_URL the console starts its own PostgreSQL in DATA_DIR,
 // and a second start reuses the data.
 func TestOwnDatabaseIsStartedAndReused(t *testing.T) {
-	dir := t.TempDir()
+	dir := dataDir(t)
 	e := env(map[string]string{"DATA_DIR": dir})
 	ctx := context.Background()
 	var out bytes.Buffer
@@ -105,4 +126,16 @@ func TestOwnDatabaseIsStartedAndReused(t *testing.T) {
 	if strings.Contains(out.String(), "Demo sign-ins") {
 		t.Fatal("second start did not reuse the data")
 	}
+}
+
+// dataDir is a fresh DATA_DIR that the postgres user can reach when the
+// tests run as root (t.TempDir's folders are 0700).
+func dataDir(t *testing.T) string {
+	dir := t.TempDir()
+	for _, p := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(p, 0o711); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, "data")
 }

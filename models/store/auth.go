@@ -21,14 +21,6 @@ const (
 	lastSeenEvery = time.Minute
 )
 
-// Sign-in throttling: failures counted over a window per account and per
-// address. The address budget is larger because offices share one address.
-const (
-	ThrottleWindow     = 15 * time.Minute
-	ThrottlePerAccount = 5
-	ThrottlePerAddress = 20
-)
-
 // UserSession is a server-side session row; the cookie holds only the token.
 type UserSession struct {
 	IDHash     []byte `gorm:"primaryKey;column:id_hash"`
@@ -65,30 +57,22 @@ var ErrThrottled = &models.Error{Code: models.CodeTooMany, Field: "email", Messa
 // the same for an unknown email, a wrong password and a disabled user.
 func (s *Store) SignIn(ctx context.Context, email, password, ip, ua string) (token string, u models.User, err error) {
 	email = models.NormalizeEmail(email)
-	now := s.Now()
-	since := now.Add(-ThrottleWindow)
-	var perAccount, perAddress int64
+	delay, err := s.signInPrecheck(ctx, email, ip)
+	if err != nil {
+		return "", u, err
+	}
+	if err := s.pause(ctx, delay); err != nil {
+		return "", u, err
+	}
 	db := s.db.WithContext(ctx)
-	if err := db.Table("sign_in_failures").Where("email = ? AND at > ?", email, since).Count(&perAccount).Error; err != nil {
-		return "", u, fmt.Errorf("count failures: %w", err)
-	}
-	if err := db.Table("sign_in_failures").Where("ip = ? AND at > ?", ip, since).Count(&perAddress).Error; err != nil {
-		return "", u, fmt.Errorf("count failures: %w", err)
-	}
-	if perAccount >= ThrottlePerAccount || perAddress >= ThrottlePerAddress {
-		return "", u, ErrThrottled
-	}
 	found := db.Where("email = ?", email).Take(&u).Error == nil
 	hash := models.DummyPasswordHash()
 	if found {
 		hash = u.PasswordHash
 	}
 	ok := models.CheckPassword(hash, password) && found && u.DisabledAt == nil
-	if !ok {
-		if err := db.Exec("INSERT INTO sign_in_failures (email, ip, at) VALUES (?, ?, ?)", email, ip, now).Error; err != nil {
-			return "", u, fmt.Errorf("record failure: %w", err)
-		}
-		return "", models.User{}, errBadSignIn
+	if err := s.settleSignIn(ctx, email, ip, ok); err != nil {
+		return "", models.User{}, err
 	}
 	token = newToken()
 	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
@@ -98,7 +82,10 @@ func (s *Store) SignIn(ctx context.Context, email, password, ip, ua string) (tok
 		if err := markSignInStep(tx, hashToken(token), u); err != nil {
 			return err
 		}
-		if err := tx.Exec("DELETE FROM sign_in_failures WHERE email = ?", email).Error; err != nil {
+		// This address's failures for the account and the account's
+		// expired ones; failures from other addresses keep counting against
+		// those addresses.
+		if err := tx.Exec("DELETE FROM sign_in_failures WHERE email = ? AND (ip = ? OR at <= ?)", email, ip, now.Add(-ThrottleWindow)).Error; err != nil {
 			return err
 		}
 		a := actorOf(u, ip)

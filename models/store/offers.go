@@ -223,9 +223,10 @@ func (s *Store) CreateOffer(ctx context.Context, a models.Actor, in models.Offer
 		return o, err
 	}
 	in.Normalize()
-	now := s.Now()
+	var attempt int64
 	if in.Token != "" && a.OrgKind == models.OrgConsole {
-		if err := s.tokenThrottled(ctx, a.OrgID, now); err != nil {
+		var err error
+		if attempt, err = s.tokenThrottled(ctx, a); err != nil {
 			return o, err
 		}
 	}
@@ -235,8 +236,8 @@ func (s *Store) CreateOffer(ctx context.Context, a models.Actor, in models.Offer
 		o, outcome, err = s.createOffer(tx, a, in, currency, send, now)
 		return err
 	})
-	if outcome != "" && a.OrgKind == models.OrgConsole {
-		s.recordAttempt(ctx, a, outcome, now)
+	if attempt != 0 {
+		s.recordAttempt(ctx, attempt, outcome)
 	}
 	if err != nil {
 		if uniqueViolation(err, "offers_open_token_key") {

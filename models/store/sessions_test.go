@@ -186,8 +186,9 @@ func TestEndOtherSessionsAndSignOut(t *testing.T) {
 	}
 }
 
-// TestSignInThrottle: five failures per account, twenty per address within
-// the window; the answer does not say whether the account exists.
+// TestSignInThrottle: five failures per account from one address, twenty
+// per address within the window; the answer does not say whether the
+// account exists.
 func TestSignInThrottle(t *testing.T) {
 	t.Parallel()
 	f := storetest.Seed(t)
@@ -199,24 +200,27 @@ func TestSignInThrottle(t *testing.T) {
 		t.Errorf("failures differ: %v / %v", errWrong, errUnknown)
 	}
 	wantCode(t, "wrong password", errWrong, models.CodeUnauthorized)
-	// Four more failures from different addresses reach the account's budget.
-	for i := 0; i < store.ThrottlePerAccount-1; i++ {
-		_, _, err := f.Store.SignIn(bg, " "+email+" ", "wrong password!", "192.0.2."+string(rune('1'+i)), "ua")
+	// Four more failures from one address use up that address's budget for
+	// the account.
+	for i := 0; i < store.ThrottlePerAccountAddress-1; i++ {
+		_, _, err := f.Store.SignIn(bg, " "+email+" ", "wrong password!", "192.0.2.50", "ua")
 		wantCode(t, "failure", err, models.CodeUnauthorized)
 	}
-	if n := countRows(t, f.Gorm, "sign_in_failures", "email = ?", email); n != store.ThrottlePerAccount {
-		t.Errorf("%d failures recorded for the account, want %d", n, store.ThrottlePerAccount)
+	if n := countRows(t, f.Gorm, "sign_in_failures", "email = ?", email); n != store.ThrottlePerAccountAddress {
+		t.Errorf("%d failures recorded for the account, want %d", n, store.ThrottlePerAccountAddress)
 	}
-	// Now even the right password is refused, from any address.
-	_, _, err := f.Store.SignIn(bg, email, storetest.Password, "192.0.2.99", "ua")
+	// Now even the right password is refused from that address...
+	_, _, err := f.Store.SignIn(bg, email, storetest.Password, "192.0.2.50", "ua")
 	if err != store.ErrThrottled {
 		t.Errorf("sixth attempt = %v, want throttled", err)
 	}
+	// ... but not from an address that has not failed: the owner is not locked out.
+	signIn(t, f, "A:sales_agent", "192.0.2.99")
 	// Other accounts are not affected.
-	signIn(t, f, "A:admin_agent", "192.0.2.99")
+	signIn(t, f, "A:admin_agent", "192.0.2.50")
 	// After the window the right password works again, and clears the count.
 	f.Clock.Advance(store.ThrottleWindow + time.Second)
-	signIn(t, f, "A:sales_agent", "192.0.2.99")
+	signIn(t, f, "A:sales_agent", "192.0.2.50")
 	if n := countRows(t, f.Gorm, "sign_in_failures", "email = ?", email); n != 0 {
 		t.Errorf("%d failures left after a successful sign-in", n)
 	}

@@ -34,6 +34,8 @@ type Store struct {
 	SecretKey []byte
 	// actions are the desk actions of support cases, by name.
 	actions map[string]CaseAction
+	// Pause waits out a throttle's delay; nil sleeps (tests record instead).
+	Pause func(ctx context.Context, d time.Duration) error
 }
 
 // New wraps an open GORM handle. clock is read once per transaction.

@@ -155,27 +155,43 @@ func (s *Store) RegenerateTransferToken(ctx context.Context, a models.Actor, id 
 	return secret, nt, err
 }
 
-// tokenThrottled tells whether the console used up its failed attempts.
-func (s *Store) tokenThrottled(ctx context.Context, consoleID int64, now time.Time) error {
-	var n int64
-	err := s.db.WithContext(ctx).Table("token_redemption_attempts").
-		Where("console_id = ? AND outcome <> 'ok' AND at > ?", consoleID, now.Add(-models.TokenThrottleWindow)).Count(&n).Error
-	if err != nil {
-		return fmt.Errorf("count token attempts: %w", err)
-	}
-	return models.CheckTokenThrottle(n)
+// tokenThrottled decides one token attempt of the actor's console
+// atomically (throttled): refused when the console used up its failed
+// attempts, else reserved as a failure until recordAttempt settles it. It
+// returns the reserved attempt's id.
+func (s *Store) tokenThrottled(ctx context.Context, a models.Actor) (int64, error) {
+	var id int64
+	err := s.throttled(ctx, []string{fmt.Sprint("token-redeem:", a.OrgID)}, func(tx *gorm.DB, now time.Time) error {
+		var n int64
+		err := tx.Table("token_redemption_attempts").
+			Where("console_id = ? AND outcome <> 'ok' AND at > ?", a.OrgID, now.Add(-models.TokenThrottleWindow)).Count(&n).Error
+		if err != nil {
+			return fmt.Errorf("count token attempts: %w", err)
+		}
+		if err := models.CheckTokenThrottle(n); err != nil {
+			return err
+		}
+		var uid *int64
+		if a.UserID != 0 {
+			u := a.UserID
+			uid = &u
+		}
+		return tx.Raw("INSERT INTO token_redemption_attempts (console_id, user_id, outcome, at) VALUES (?, ?, 'wrong', ?) RETURNING id",
+			a.OrgID, uid, now).Scan(&id).Error
+	})
+	return id, err
 }
 
-// recordAttempt writes one redemption attempt outside the caller's
-// transaction: a failed attempt counts even though nothing else changes.
-func (s *Store) recordAttempt(ctx context.Context, a models.Actor, outcome models.RedeemOutcome, now time.Time) {
-	var uid *int64
-	if a.UserID != 0 {
-		id := a.UserID
-		uid = &id
+// recordAttempt settles a reserved attempt with its outcome, outside the
+// caller's transaction: a failed attempt counts even though nothing else
+// changes. No outcome (the token was never checked) gives the attempt back.
+func (s *Store) recordAttempt(ctx context.Context, attempt int64, outcome models.RedeemOutcome) {
+	db := s.db.WithContext(context.WithoutCancel(ctx))
+	if outcome == "" {
+		_ = db.Exec("DELETE FROM token_redemption_attempts WHERE id = ?", attempt).Error
+		return
 	}
-	_ = s.db.WithContext(ctx).Exec("INSERT INTO token_redemption_attempts (console_id, user_id, outcome, at) VALUES (?, ?, ?, ?)",
-		a.OrgID, uid, string(outcome), now).Error
+	_ = db.Exec("UPDATE token_redemption_attempts SET outcome = ? WHERE id = ?", string(outcome), attempt).Error
 }
 
 // lockTokenBySecret finds the token a console typed, locking its row; nil
@@ -204,12 +220,13 @@ func (s *Store) CheckTransferToken(ctx context.Context, a models.Actor, domain, 
 	if a.OrgKind != models.OrgConsole || !a.Can(models.PermOffers) {
 		return c, models.Forbidden()
 	}
-	now := s.Now()
-	if err := s.tokenThrottled(ctx, a.OrgID, now); err != nil {
+	attempt, err := s.tokenThrottled(ctx, a)
+	if err != nil {
 		return c, err
 	}
 	d, err := models.CheckTokenDomain(domain)
 	if err != nil {
+		s.recordAttempt(ctx, attempt, "")
 		return c, err
 	}
 	outcome := models.RedeemOK
@@ -231,8 +248,6 @@ func (s *Store) CheckTransferToken(ctx context.Context, a models.Actor, domain, 
 		c = CustomerRow{Customer: cust}
 		return o.Err()
 	})
-	if outcome != "" {
-		s.recordAttempt(ctx, a, outcome, now)
-	}
+	s.recordAttempt(ctx, attempt, outcome)
 	return c, err
 }

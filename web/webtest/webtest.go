@@ -55,6 +55,22 @@ func StartWith(t testing.TB, f *storetest.Fixture, cfg web.Config) *Server {
 	return &Server{Fixture: f, Echo: e, URL: hs.URL, HTTP: hs}
 }
 
+// StartReplica serves the same fixture database from a second server with
+// its own store and connection pool: another replica of the console. Its
+// Store is the replica's.
+func StartReplica(t testing.TB, s *Server) *Server {
+	t.Helper()
+	st := s.Replica(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e := web.NewServer(Config(), web.Deps{Store: st, I18n: i18n.MustLoad(), Log: log})
+	hs := httptest.NewServer(e)
+	t.Cleanup(hs.Close)
+	f, db := *s.Fixture, *s.DB
+	db.Store = st
+	f.DB = &db
+	return &Server{Fixture: &f, Echo: e, URL: hs.URL, HTTP: hs}
+}
+
 // Response is a read response.
 type Response struct {
 	Status int
@@ -84,6 +100,12 @@ func (s *Server) Client(t testing.TB) *Client {
 	jar, _ := cookiejar.New(nil)
 	return &Client{t: t, srv: s, base: s.URL, Header: http.Header{}, http: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// On returns a client that talks to another server (a replica) with the
+// same cookies and CSRF token, as a browser behind a load balancer.
+func (c *Client) On(s *Server) *Client {
+	return &Client{t: c.t, base: s.URL, http: c.http, CSRF: c.CSRF, Header: c.Header}
 }
 
 // SignedIn returns a client signed in as a fixture user key ("A:super_admin").

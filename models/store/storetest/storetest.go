@@ -44,23 +44,34 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	// The test's own folder: when the server runs as the postgres user (tests
+	// as root), it must be able to pass through it.
+	if err := os.Chmod(dir, 0o711); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	server, err = localpg.Start(ctx, localpg.Options{Dir: dir, Ephemeral: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "start test database:", err)
 		return 1
 	}
 	defer server.Stop()
-	if err := server.EnsureDatabase(ctx, template); err != nil {
+	// As in production: the owner role migrates, the app role serves.
+	if err := server.Provision(ctx, template); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	pool, db, err := store.Open(ctx, server.URL(template), 2)
+	pool, db, err := store.Open(ctx, server.URLAs(localpg.OwnerRole, template), 2)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	sqlDB, _ := db.DB()
 	if err := store.Migrate(ctx, sqlDB); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := store.GrantApp(ctx, sqlDB, localpg.AppRole); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -99,12 +110,15 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// DB is one test's database.
+// DB is one test's database. Store and Gorm connect as the app role, as the
+// served console does.
 type DB struct {
 	Store *store.Store
 	Gorm  *gorm.DB
 	Clock *Clock
-	URL   string
+	// URL connects as the app role; OwnerURL as the owner role (migrations).
+	URL      string
+	OwnerURL string
 }
 
 // Start is the default test clock: a fixed Monday, 09:00 UTC.
@@ -121,14 +135,14 @@ func New(t testing.TB) *DB {
 	cloneMu.Lock()
 	conn, err := pgx.Connect(ctx, server.URL("postgres"))
 	if err == nil {
-		_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+template)
+		_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+template+" OWNER "+localpg.OwnerRole)
 		conn.Close(ctx)
 	}
 	cloneMu.Unlock()
 	if err != nil {
 		t.Fatalf("clone test database: %v", err)
 	}
-	url := server.URL(name)
+	url := server.URLAs(localpg.AppRole, name)
 	pool, db, err := store.Open(ctx, url, 20)
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
@@ -146,8 +160,27 @@ func New(t testing.TB) *DB {
 			c.Close(ctx)
 		}
 	})
-	return &DB{Store: st, Gorm: db, Clock: clock, URL: url}
+	return &DB{Store: st, Gorm: db, Clock: clock, URL: url, OwnerURL: server.URLAs(localpg.OwnerRole, name)}
 }
 
-// ServerURL returns a connection string for a database on the package's server.
+// ServerURL returns a superuser connection string for a database on the
+// package's server (setting up roles and databases only).
 func ServerURL(db string) string { return server.URL(db) }
+
+// Replica opens another store on this test's database, as a second replica
+// of the console would: its own connection pool, the same clock and keys.
+func (d *DB) Replica(t testing.TB) *store.Store {
+	t.Helper()
+	pool, db, err := store.Open(context.Background(), d.URL, 10)
+	if err != nil {
+		t.Fatalf("open replica: %v", err)
+	}
+	t.Cleanup(func() {
+		sqlDB, _ := db.DB()
+		sqlDB.Close()
+		pool.Close()
+	})
+	st := store.New(db, d.Clock.Now)
+	st.SecretKey = d.Store.SecretKey
+	return st
+}
