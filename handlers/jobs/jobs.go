@@ -201,6 +201,10 @@ func New(cfg Config) (*Runner, error) {
 		FetchPollInterval:    poll,
 		JobTimeout:           cmp.Or(cfg.JobTimeout, JobTimeout),
 		RescueStuckJobsAfter: cmp.Or(cfg.RescueStuckJobsAfter, RescueStuckJobsAfter),
+		// The console serves as a role that does not own River's tables and,
+		// before PostgreSQL 17, may not REINDEX them: the nightly reindex is
+		// maintenance for the owner role, not for the app.
+		ReindexerIndexNames: []string{},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
