@@ -66,7 +66,7 @@ func TestTable(t *testing.T) {
 			[]string{`data-component="table"`, `data-list="things"`, `data-testid="empty"`, "No things"},
 			[]string{"<table", `data-testid="count"`, `data-testid="export-csv"`}},
 		{"rows sit in a scrolling box with caption, pager and export", spec(2, "name"),
-			[]string{`<div class="table-wrap"><table data-testid="things">`, `<caption class="visually-hidden">Things</caption>`,
+			[]string{`<div class="table-wrap" tabindex="0" role="region" aria-label="Things"><table data-testid="things">`, `<caption class="visually-hidden">Things</caption>`,
 				"<tbody><tr>row</tr></tbody>", `data-testid="next-page"`, `href="/things.csv?q=a" data-testid="export-csv"`,
 				`<th scope="col" class="num">Quantity</th>`, `<span class="visually-hidden">Actions</span>`},
 			[]string{`data-testid="empty"`}},
