@@ -93,12 +93,18 @@ const (
 	PermResetSecondFactor Permission = "mfa.reset"         // R-ROLE-7: reset a user's second factor
 )
 
+// The subscription's life (issue 9, R-LIC-1..3).
+const (
+	PermManageLicences       Permission = "licences.manage"       // add licences, renewal option, cancel, set up a trial's billing
+	PermSuspendSubscriptions Permission = "subscriptions.suspend" // the reseller's suspension and reactivation
+)
+
 var rolePerms = map[Role][]Permission{
-	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers, PermResetSecondFactor},
-	RoleAdminAgent:      {PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
+	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers, PermResetSecondFactor, PermManageLicences, PermSuspendSubscriptions},
+	RoleAdminAgent:      {PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers, PermManageLicences, PermSuspendSubscriptions},
 	RoleSalesAgent:      {PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
 	RoleHelpdeskAgent:   {PermReadCustomers, PermReadAudit, PermFileCases},
-	RoleCustomerAdmin:   {PermViewOwnOrg, PermReadAudit, PermOfferAccept, PermTokens, PermAcceptTerms},
+	RoleCustomerAdmin:   {PermViewOwnOrg, PermReadAudit, PermOfferAccept, PermTokens, PermAcceptTerms, PermManageLicences},
 	RoleCustomerBilling: {PermViewOwnOrg, PermReadAudit},
 	RoleCustomerViewer:  {PermViewOwnOrg, PermReadAudit},
 	RoleSupportEngineer: {PermDeskConsoles, PermDeskCustomers, PermReadAudit, PermWorkCases, PermDeskMail},

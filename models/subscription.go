@@ -30,6 +30,7 @@ type SubStatus string
 const (
 	SubActive    SubStatus = "active"
 	SubSuspended SubStatus = "suspended"
+	SubEnded     SubStatus = "ended"
 )
 
 // SuspensionReason follows Google's entitlement model.
@@ -97,6 +98,9 @@ type Subscription struct {
 	PONumber          string `gorm:"column:po_number"`
 	DistributorName   string
 	FirstInvoiceDate  *time.Time
+	EndedAt           *time.Time
+	CancelledAt       *time.Time
+	TrialBillingSetUp bool
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 
