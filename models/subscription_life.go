@@ -19,7 +19,8 @@ import (
 type Pricing struct {
 	UnitMinor int64
 	Currency  string
-	// ProrateToTermEnd is the price of qty licences from from to termEnd.
+	// ProrateToTermEnd is the price of qty licences from the day from to
+	// termEnd, the term's last day (inclusive, like EndDate).
 	ProrateToTermEnd func(unitMinor int64, qty int, from, termEnd time.Time, plan Plan) int64
 	// RemainingCommitment is what cancelling sub at at leaves due to the end
 	// of its current commitment.
@@ -131,7 +132,7 @@ func AddLicences(sub Subscription, product Product, additional int, p Pricing, t
 	after.UpdatedAt = now
 	ch.After = after
 	if p.ProrateToTermEnd != nil {
-		ch.PriceMinor = p.ProrateToTermEnd(p.UnitMinor, additional, Day(now), Day(sub.EndDate).AddDate(0, 0, 1), sub.Plan)
+		ch.PriceMinor = p.ProrateToTermEnd(p.UnitMinor, additional, Day(now), Day(sub.EndDate), sub.Plan)
 	}
 	if sub.Plan == PlanAnnualPrepaid && ch.PriceMinor > 0 {
 		ch.ChargeMinor, ch.ChargeKind = ch.PriceMinor, "licences_added"

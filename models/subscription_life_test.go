@@ -19,7 +19,7 @@ func lifeSub() Subscription {
 func lifePricing() Pricing {
 	return Pricing{UnitMinor: 3650, Currency: "EUR",
 		ProrateToTermEnd: func(unit int64, qty int, from, end time.Time, _ Plan) int64 {
-			return unit * int64(qty) * int64(end.Sub(from).Hours()/24) / 365
+			return unit * int64(qty) * int64(end.AddDate(0, 0, 1).Sub(from).Hours()/24) / 365
 		},
 		RemainingCommitment: func(s Subscription, unit int64, at time.Time) int64 {
 			months := (s.EndDate.Year()-at.Year())*12 + int(s.EndDate.Month()-at.Month())
@@ -333,6 +333,27 @@ func TestLifeActionsFor(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := ActionsFor(tc.a, tc.sub); got != tc.want {
+				t.Fatalf("%+v", got)
+			}
+		})
+	}
+}
+
+func TestParseSubscriptionFilter(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		q    map[string]string
+		want SubscriptionFilter
+	}{
+		{"empty", nil, SubscriptionFilter{}},
+		{"all set", map[string]string{"q": " fjord ", "product": "3", "plan": "trial", "status": "suspended", "renewal": "30", "account": "9"},
+			SubscriptionFilter{Query: "fjord", ProductID: 3, Plan: PlanTrial, Status: SubSuspended, RenewalWithin: 30, BillingAccountID: 9}},
+		{"renewal not a window", map[string]string{"renewal": "45"}, SubscriptionFilter{}},
+		{"junk", map[string]string{"product": "x", "plan": "gold", "status": "gone", "account": "-4"}, SubscriptionFilter{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ParseSubscriptionFilter(func(k string) string { return tc.q[k] })
+			if got != tc.want {
 				t.Fatalf("%+v", got)
 			}
 		})
