@@ -93,18 +93,37 @@ const (
 	PermResetSecondFactor Permission = "mfa.reset"         // R-ROLE-7: reset a user's second factor
 )
 
-// The subscription's life (issue 9, R-LIC-1..3).
+// ---- Billing core (issue 9) ----
 const (
-	PermManageLicences       Permission = "licences.manage"       // add licences, renewal option, cancel, set up a trial's billing
+	PermBillingRead Permission = "billing.read"   // see invoices and the balance due
+	PermBillingPay  Permission = "billing.pay"    // pay the balance
+	PermIssueCredit Permission = "billing.credit" // the desk issues a credit (step-up)
+)
+
+// ---- Subscription life (issue 9, R-LIC-1..3) ----
+const (
+	PermManageLicences       Permission = "licences.manage"       // add licences, renewal option, cancel now, set up a trial's billing
 	PermSuspendSubscriptions Permission = "subscriptions.suspend" // the reseller's suspension and reactivation
 )
 
+// permRoles grants permissions by permission rather than by role, so each
+// area adds its own block without touching rolePerms' lines.
+var permRoles = map[Permission][]Role{
+	// ---- Billing core (issue 9) ----
+	PermBillingRead: {RoleSuperAdmin, RoleCustomerAdmin, RoleCustomerBilling, RoleSupportEngineer, RoleSalesRep, RoleOperatorAdmin},
+	PermBillingPay:  {RoleSuperAdmin, RoleCustomerBilling},
+	PermIssueCredit: {RoleOperatorAdmin, RoleSupportEngineer},
+	// ---- Subscription life (issue 9) ----
+	PermManageLicences:       {RoleSuperAdmin, RoleAdminAgent, RoleCustomerAdmin},
+	PermSuspendSubscriptions: {RoleSuperAdmin, RoleAdminAgent},
+}
+
 var rolePerms = map[Role][]Permission{
-	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers, PermResetSecondFactor, PermManageLicences, PermSuspendSubscriptions},
-	RoleAdminAgent:      {PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers, PermManageLicences, PermSuspendSubscriptions},
+	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers, PermResetSecondFactor},
+	RoleAdminAgent:      {PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
 	RoleSalesAgent:      {PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
 	RoleHelpdeskAgent:   {PermReadCustomers, PermReadAudit, PermFileCases},
-	RoleCustomerAdmin:   {PermViewOwnOrg, PermReadAudit, PermOfferAccept, PermTokens, PermAcceptTerms, PermManageLicences},
+	RoleCustomerAdmin:   {PermViewOwnOrg, PermReadAudit, PermOfferAccept, PermTokens, PermAcceptTerms},
 	RoleCustomerBilling: {PermViewOwnOrg, PermReadAudit},
 	RoleCustomerViewer:  {PermViewOwnOrg, PermReadAudit},
 	RoleSupportEngineer: {PermDeskConsoles, PermDeskCustomers, PermReadAudit, PermWorkCases, PermDeskMail},
@@ -139,6 +158,11 @@ func (a Actor) Can(p Permission) bool {
 	}
 	for _, x := range rolePerms[a.Role] {
 		if x == p {
+			return true
+		}
+	}
+	for _, r := range permRoles[p] {
+		if r == a.Role {
 			return true
 		}
 	}
