@@ -117,6 +117,22 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/console/audit", h.Audit, console(models.PermReadAudit)},
 		{GET, "/console/audit.csv", h.AuditCSV, console(models.PermReadAudit)},
 
+		// ---- Subscription life (issue 9, R-LIC-1..3): the console's list, the subscription page and its actions ----
+		{GET, "/console/subscriptions", h.Subscriptions, console(models.PermReadCustomers)},
+		{GET, "/console/subscriptions.csv", h.SubscriptionsCSV, console(models.PermReadCustomers)},
+		{GET, "/console/subscriptions/:id", h.Subscription, console(models.PermReadCustomers)},
+		{POST, "/console/subscriptions/:id/licences", h.AddLicences, console(models.PermManageLicences)},
+		{POST, "/console/subscriptions/:id/renewal", h.SetRenewal, console(models.PermManageLicences)},
+		{POST, "/console/subscriptions/:id/cancel", h.CancelSubscription, console(models.PermManageLicences)},
+		{POST, "/console/subscriptions/:id/billing-setup", h.SetUpBilling, console(models.PermManageLicences)},
+		{POST, "/console/subscriptions/:id/suspend", h.SuspendSubscription, console(models.PermSuspendSubscriptions)},
+		{POST, "/console/subscriptions/:id/reactivate", h.ReactivateSubscription, console(models.PermSuspendSubscriptions)},
+		{GET, "/admin/subscriptions/:id", h.Subscription, customer(models.PermViewOwnOrg)},
+		{POST, "/admin/subscriptions/:id/licences", h.AddLicences, customer(models.PermManageLicences)},
+		{POST, "/admin/subscriptions/:id/renewal", h.SetRenewal, customer(models.PermManageLicences)},
+		{POST, "/admin/subscriptions/:id/cancel", h.CancelSubscription, customer(models.PermManageLicences)},
+		{POST, "/admin/subscriptions/:id/billing-setup", h.SetUpBilling, customer(models.PermManageLicences)},
+
 		// ---- Customer admin: dashboard and audit ----
 		{GET, "/admin", h.CustomerDashboard, customer(models.PermViewOwnOrg)},
 		{GET, "/admin/audit", h.Audit, customer(models.PermReadAudit)},

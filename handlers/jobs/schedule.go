@@ -43,5 +43,6 @@ func Schedule(st *store.Store) []Periodic {
 			}
 			return nil
 		}},
+		{Name: "trials_end", Every: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := st.EndTrials(ctx); return err }}, // R-LIC-3: trials without billing are suspended
 	}
 }

@@ -32,6 +32,7 @@ func Nav(p views.Page) []NavItem {
 	case models.OrgConsole:
 		add(true, "Home", "/console", "nav-home")
 		add(a.Can(models.PermReadCustomers), "Customers", "/console/customers", "nav-customers")
+		add(a.Can(models.PermReadCustomers), "Subscriptions", "/console/subscriptions", "nav-subscriptions")
 		add(a.Can(models.PermOffers), "Offers", "/console/offers", "nav-offers")
 		add(a.Can(models.PermFileCases), "Support cases", "/console/cases", "nav-cases")
 		add(a.Can(models.PermManageUsers), "Users", "/console/users", "nav-users")
