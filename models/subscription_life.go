@@ -125,7 +125,7 @@ func AddLicences(sub Subscription, product Product, additional int, p Pricing, t
 		return ch, &Error{Code: CodeInvalid, Field: "additional", Message: "Enter a whole number of 1 or more."}
 	}
 	if product.MaxQuantity > 0 && sub.Quantity+additional > product.MaxQuantity {
-		return ch, &Error{Code: CodeInvalid, Field: "additional", Message: "The total would exceed the product's maximum of {{.Max}} licences."}
+		return ch, &Error{Code: CodeInvalid, Field: "additional", Message: "The total would exceed the product's maximum number of licences."}
 	}
 	after := sub.clone()
 	after.Quantity = sub.Quantity + additional
@@ -306,7 +306,7 @@ func SetUpBilling(sub Subscription, product Product, in BillingSetUp, now time.T
 	case err != nil || qty < 1:
 		f.Add("quantity", "Enter a whole number of 1 or more.")
 	case product.MaxQuantity > 0 && qty > product.MaxQuantity:
-		f.Add("quantity", "The product allows at most {{.Max}} licences.")
+		f.Add("quantity", "The product does not allow that many licences.")
 	}
 	if !in.TermsAccepted {
 		f.Add("terms", "Tick the terms to set up billing.")
