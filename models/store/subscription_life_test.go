@@ -334,3 +334,26 @@ func TestListSubscriptions(t *testing.T) {
 		t.Fatalf("export %d %v", rows, err)
 	}
 }
+
+// The demo has one customer in a trial ending in 2 days, whose admin can set
+// up billing from the subscription page; the trial-end job suspends it only
+// after its end.
+func TestDemoTrialEndingSoon(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t)
+	if _, err := db.Store.SeedDemo(bg); err != nil {
+		t.Fatal(err)
+	}
+	var subs []models.Subscription
+	db.Gorm.Where("plan = 'trial' AND end_date = ?", models.Day(db.Clock.Now()).AddDate(0, 0, 2)).Find(&subs)
+	if len(subs) != 1 || subs[0].BillingAccountID == nil || subs[0].Status != models.SubActive {
+		t.Fatalf("demo trials: %+v", subs)
+	}
+	if n, err := db.Store.EndTrials(bg); err != nil || n != 0 {
+		t.Fatalf("ended early: %d %v", n, err)
+	}
+	db.Clock.Advance(3 * 24 * time.Hour)
+	if n, err := db.Store.EndTrials(bg); err != nil || n != 1 {
+		t.Fatalf("end: %d %v", n, err)
+	}
+}
