@@ -22,6 +22,12 @@ type Pricing struct {
 	// ProrateToTermEnd is the price of qty licences from the day from to
 	// termEnd, the term's last day (inclusive, like EndDate).
 	ProrateToTermEnd func(unitMinor int64, qty int, from, termEnd time.Time, plan Plan) int64
+	// LicencesAddedCharge is what adding qty licences on the day from is
+	// charged on the next invoice (the rest of the month for monthly-billed
+	// plans, whose next months the invoice bills at the new quantity; the
+	// rest of the term for prepaid plans). Nil: prepaid plans are charged
+	// the price to the term end, others nothing.
+	LicencesAddedCharge func(unitMinor int64, qty int, from, termEnd time.Time, plan Plan) int64
 	// RemainingCommitment is what cancelling sub at at leaves due to the end
 	// of its current commitment.
 	RemainingCommitment func(sub Subscription, unitMinor int64, at time.Time) int64
@@ -103,9 +109,9 @@ func ParseAdditional(v string) (int, error) {
 
 // AddLicences decides R-LIC-1 at now: additional licences on top of the
 // current quantity (25 more on 25 → 50), within the product's maximum. The
-// price is the added licences prorated from today to the term end; prepaid
-// plans are charged it on the next invoice, monthly-billed plans pay it on
-// their monthly invoices. Without terms ticked it is only a preview: the
+// price is the added licences prorated from today to the term end; the next
+// invoice charges the rest of the term (prepaid plans) or the rest of the
+// month (monthly-billed plans, whose next invoices bill the new quantity). Without terms ticked it is only a preview: the
 // caller shows After.Quantity and PriceMinor and asks for the tick (confirm
 // false returns the preview, never an error about the terms).
 func AddLicences(sub Subscription, product Product, additional int, p Pricing, termsAccepted, confirm bool, now time.Time) (LifeChange, error) {
@@ -134,8 +140,14 @@ func AddLicences(sub Subscription, product Product, additional int, p Pricing, t
 	if p.ProrateToTermEnd != nil {
 		ch.PriceMinor = p.ProrateToTermEnd(p.UnitMinor, additional, Day(now), Day(sub.EndDate), sub.Plan)
 	}
-	if sub.Plan == PlanAnnualPrepaid && ch.PriceMinor > 0 {
-		ch.ChargeMinor, ch.ChargeKind = ch.PriceMinor, "licences_added"
+	switch {
+	case p.LicencesAddedCharge != nil:
+		ch.ChargeMinor = p.LicencesAddedCharge(p.UnitMinor, additional, Day(now), Day(sub.EndDate), sub.Plan)
+	case sub.Plan == PlanAnnualPrepaid:
+		ch.ChargeMinor = ch.PriceMinor
+	}
+	if ch.ChargeMinor > 0 {
+		ch.ChargeKind = "licences_added"
 	}
 	if confirm && !termsAccepted {
 		return ch, &Error{Code: CodeInvalid, Field: "terms", Message: "Tick the terms to add the licences."}

@@ -21,6 +21,12 @@ func lifePricing() Pricing {
 		ProrateToTermEnd: func(unit int64, qty int, from, end time.Time, _ Plan) int64 {
 			return unit * int64(qty) * int64(end.AddDate(0, 0, 1).Sub(from).Hours()/24) / 365
 		},
+		LicencesAddedCharge: func(unit int64, qty int, from, end time.Time, plan Plan) int64 {
+			if plan != PlanAnnualPrepaid {
+				end = time.Date(from.Year(), from.Month()+1, 0, 0, 0, 0, 0, time.UTC) // the month's last day
+			}
+			return unit * int64(qty) * int64(end.AddDate(0, 0, 1).Sub(from).Hours()/24) / 365
+		},
 		RemainingCommitment: func(s Subscription, unit int64, at time.Time) int64 {
 			months := (s.EndDate.Year()-at.Year())*12 + int(s.EndDate.Month()-at.Month())
 			return unit * int64(s.Quantity) * int64(months)
@@ -51,8 +57,8 @@ func TestAddLicences(t *testing.T) {
 		{"seed 25 more on 25 is 50, prepaid charged", lifeSub(), 25, true, true, "", "", 50, 25 * 10 * 296, 25 * 10 * 296},
 		{"preview without terms shows total and price", lifeSub(), 25, false, false, "", "", 50, 25 * 10 * 296, 25 * 10 * 296},
 		{"confirm without terms refused on terms", lifeSub(), 25, false, true, CodeInvalid, "terms", 50, 0, 0},
-		{"annual monthly priced, not charged at once", with(func(s *Subscription) { s.Plan = PlanAnnualMonthly }), 5, true, true, "", "", 30, 5 * 10 * 296, 0},
-		{"flexible priced on invoices", with(func(s *Subscription) { s.Plan = PlanFlexible; s.EndDate = day(2026, 3, 31) }), 1, true, true, "", "", 26, 10 * 21, 0},
+		{"annual monthly: the rest of the month charged", with(func(s *Subscription) { s.Plan = PlanAnnualMonthly }), 5, true, true, "", "", 30, 5 * 10 * 296, 5 * 10 * 21},
+		{"flexible: the rest of the month charged", with(func(s *Subscription) { s.Plan = PlanFlexible; s.EndDate = day(2026, 3, 31) }), 1, true, true, "", "", 26, 10 * 21, 10 * 21},
 		{"zero refused", lifeSub(), 0, true, true, CodeInvalid, "additional", 0, 0, 0},
 		{"negative refused", lifeSub(), -3, true, true, CodeInvalid, "additional", 0, 0, 0},
 		{"up to the maximum", lifeSub(), 75, true, true, "", "", 100, 75 * 10 * 296, 75 * 10 * 296},

@@ -60,7 +60,8 @@ func loadLifeFacts(tx *gorm.DB, a models.Actor, id int64, lock bool) (lifeFacts,
 	if err := tx.Take(&f.Product, f.Sub.ProductID).Error; err != nil {
 		return f, fmt.Errorf("load product %d: %w", f.Sub.ProductID, err)
 	}
-	f.Pricing = models.Pricing{ProrateToTermEnd: money.ProrateToTermEnd, RemainingCommitment: money.RemainingCommitment}
+	f.Pricing = models.Pricing{ProrateToTermEnd: money.ProrateToTermEnd, LicencesAddedCharge: money.LicencesAddedCharge,
+		RemainingCommitment: money.RemainingCommitment}
 	if f.Sub.BillingAccountID != nil {
 		if err := tx.Table("billing_accounts").Select("currency").Where("id = ?", *f.Sub.BillingAccountID).
 			Scan(&f.Pricing.Currency).Error; err != nil {
@@ -235,6 +236,9 @@ func (s *Store) applyLife(tx *gorm.DB, a models.Actor, now time.Time, f lifeFact
 			Kind: models.ChargeKind(ch.ChargeKind), Description: chargeDescription(f, ch), Quantity: max(ch.Added, 1),
 			AmountMinor: ch.ChargeMinor, Currency: f.Pricing.Currency, CreatedAt: now}
 		start, end := models.Day(now), models.Day(ch.Before.EndDate).AddDate(0, 0, 1)
+		if ch.Action == models.LifeAddLicences {
+			end = money.LicencesAddedPeriodEnd(start, ch.Before.EndDate, sub.Plan)
+		}
 		if end.After(start) {
 			c.PeriodStart, c.PeriodEnd = &start, &end
 		}
