@@ -158,7 +158,7 @@ func (s *Store) AddLicences(ctx context.Context, a models.Actor, id int64, in Ad
 			if err := checkKey(in.Key); err != nil {
 				return err
 			}
-			if done, err := replayed(tx, id, in.Key); err != nil || done != nil {
+			if done, err := replayed(tx, id, models.LifeAddLicences, in.Key); err != nil || done != nil {
 				if done != nil {
 					ch = *done
 					ch.After = f.Sub
@@ -176,8 +176,9 @@ func (s *Store) AddLicences(ctx context.Context, a models.Actor, id int64, in Ad
 }
 
 // replayed returns the change already made with key on subscription id,
-// nil when the key is new. A key used on another subscription is refused.
-func replayed(tx *gorm.DB, id int64, key string) (*models.LifeChange, error) {
+// nil when the key is new. A key used on another subscription or for
+// another action is refused.
+func replayed(tx *gorm.DB, id int64, action models.LifeAction, key string) (*models.LifeChange, error) {
 	var row struct {
 		SubscriptionID int64
 		Action         string
@@ -193,7 +194,7 @@ func replayed(tx *gorm.DB, id int64, key string) (*models.LifeChange, error) {
 	if err != nil {
 		return nil, fmt.Errorf("check idempotency key: %w", err)
 	}
-	if row.SubscriptionID != id {
+	if row.SubscriptionID != id || row.Action != string(action) {
 		return nil, errNoKey
 	}
 	return &models.LifeChange{Action: models.LifeAction(row.Action), Added: row.QuantityAfter - row.QuantityBefore,
@@ -300,8 +301,7 @@ func lifeNotice(f lifeFacts, ch models.LifeChange) Notice {
 			Args: append(args, "Added", ch.Added, "Total", ch.After.Quantity)}
 	case models.LifeRenewal:
 		return Notice{Kind: models.NoticeRenewal, Title: "Renewal option changed",
-			Body: "The renewal option of subscription #{{.ID}} ({{.Product}}) is now: {{.Option}}.",
-			Args: append(args, "Option", string(ch.After.RenewalOption))}
+			Body: "The renewal option of subscription #{{.ID}} ({{.Product}}) was changed.", Args: args}
 	case models.LifeCancelNow:
 		return Notice{Kind: models.NoticeSuspension, Title: "A subscription was cancelled",
 			Body: "Subscription #{{.ID}} ({{.Product}}) was cancelled and has ended.", Args: args}
@@ -374,7 +374,7 @@ func (s *Store) CancelNow(ctx context.Context, a models.Actor, id int64, confirm
 		if err := checkKey(key); err != nil {
 			return err
 		}
-		if done, err := replayed(tx, id, key); err != nil || done != nil {
+		if done, err := replayed(tx, id, models.LifeCancelNow, key); err != nil || done != nil {
 			if done != nil {
 				ch = *done
 				ch.After = f.Sub
@@ -434,7 +434,7 @@ func (s *Store) SetUpTrialBilling(ctx context.Context, a models.Actor, id int64,
 		if err := checkKey(key); err != nil {
 			return err
 		}
-		if done, err := replayed(tx, id, key); err != nil || done != nil {
+		if done, err := replayed(tx, id, models.LifeBillingSetUp, key); err != nil || done != nil {
 			if done != nil {
 				ch = *done
 				ch.After = f.Sub

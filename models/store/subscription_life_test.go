@@ -109,6 +109,13 @@ func TestAddLicencesSeedExample(t *testing.T) {
 	if got := reload(t, f, sub.ID); got.Quantity != 50 {
 		t.Fatalf("bad input changed: %d", got.Quantity)
 	}
+	// A form's key replayed on another action changes nothing.
+	if _, err := f.Store.CancelNow(bg, admin, sub.ID, true, "k1"); models.ErrorCode(err) != models.CodeInvalid {
+		t.Fatalf("key reused for cancel: %v", err)
+	}
+	if got := reload(t, f, sub.ID); got.Status != models.SubActive {
+		t.Fatalf("cancelled with another form's key: %+v", got)
+	}
 }
 
 // 50 parallel posts of one form add the licences once.
