@@ -45,6 +45,7 @@ func TestCustomerAdminAddsLicencesJourney(t *testing.T) {
 	}
 	s.contains("sub-quantity", "25") // nothing changed before the tick
 	s.shot("add-licences-preview")
+	s.accessible()
 
 	// Without the tick nothing changes.
 	s.submit("add-licences-confirm")
@@ -62,4 +63,17 @@ func TestCustomerAdminAddsLicencesJourney(t *testing.T) {
 	if s.count("history-row") < 2 {
 		t.Errorf("the history does not show both changes")
 	}
+
+	// The reseller finds it in its subscriptions list, soonest renewal first.
+	p := e.session("partner")
+	p.signIn(e.Email("A:admin_agent"), storetest.Password)
+	p.open("/console/subscriptions")
+	p.waitVisible("nav-subscriptions")
+	p.accessible()
+	if rows := p.texts("subscription-row"); len(rows) != 1 || !strings.Contains(rows[0], "Chrome Enterprise Upgrade") || !strings.Contains(rows[0], "50") {
+		t.Fatalf("the list shows %q", rows)
+	}
+	p.open(fmt.Sprintf("/console/subscriptions/%d", id))
+	p.waitVisible("suspend")
+	p.accessible()
 }
