@@ -83,14 +83,20 @@ func (s Subscription) manageable() error {
 	return nil
 }
 
-// blocksLicences are the suspension reasons under which no licence may be
-// added: the trial must be set up, the balance paid, or the subscription has
-// ended. A reseller's suspension or pending terms do not block it.
-var blocksLicences = map[SuspensionReason]string{
-	SuspendTrialEnded:        "Set up billing for this trial before adding licences.",
-	SuspendNonPayment:        "Pay the outstanding balance before adding licences.",
-	SuspendRenewalWithCancel: "This subscription has ended.",
-	SuspendOther:             "This subscription has ended.",
+// licencesBlockedBy is why a suspension reason blocks adding licences ("":
+// it does not): the trial must be set up, the balance paid, or the
+// subscription has ended. A reseller's suspension or pending terms do not
+// block it.
+func licencesBlockedBy(r SuspensionReason) string {
+	switch r {
+	case SuspendTrialEnded:
+		return "Set up billing for this trial before adding licences."
+	case SuspendNonPayment:
+		return "Pay the outstanding balance before adding licences."
+	case SuspendRenewalWithCancel, SuspendOther:
+		return "This subscription has ended."
+	}
+	return ""
 }
 
 // ParseAdditional reads the "additional licences" field: a whole number of 1
@@ -123,7 +129,7 @@ func AddLicences(sub Subscription, product Product, additional int, p Pricing, t
 		return ch, &Error{Code: CodeConflict, Message: "Set up billing for this trial before adding licences."}
 	}
 	for _, r := range sub.SuspensionReasons {
-		if msg, ok := blocksLicences[SuspensionReason(r)]; ok {
+		if msg := licencesBlockedBy(SuspensionReason(r)); msg != "" {
 			return ch, &Error{Code: CodeConflict, Message: msg}
 		}
 	}
@@ -356,7 +362,7 @@ func ActionsFor(a Actor, sub Subscription) LifeActions {
 		trial := sub.Plan == PlanTrial && !sub.TrialBillingSetUp
 		blocked := false
 		for _, r := range sub.SuspensionReasons {
-			if _, ok := blocksLicences[SuspensionReason(r)]; ok {
+			if licencesBlockedBy(SuspensionReason(r)) != "" {
 				blocked = true
 			}
 		}

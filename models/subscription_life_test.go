@@ -69,6 +69,7 @@ func TestAddLicences(t *testing.T) {
 		{"non-payment blocks", with(func(s *Subscription) { Suspend(s, SuspendNonPayment) }), 1, true, true, CodeConflict, "", 0, 0, 0},
 		{"trial ended blocks", with(func(s *Subscription) { Suspend(s, SuspendTrialEnded) }), 1, true, true, CodeConflict, "", 0, 0, 0},
 		{"cancelled at end blocks", with(func(s *Subscription) { Suspend(s, SuspendRenewalWithCancel) }), 1, true, true, CodeConflict, "", 0, 0, 0},
+		{"pending terms allow", with(func(s *Subscription) { Suspend(s, SuspendPendingTOS) }), 1, true, true, "", "", 26, 10 * 296, 10 * 296},
 		{"reseller suspension allows", with(func(s *Subscription) { Suspend(s, SuspendResellerInitiated) }), 1, true, true, "", "", 26, 10 * 296, 10 * 296},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
