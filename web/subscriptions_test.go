@@ -86,6 +86,24 @@ func TestSubscriptionForms(t *testing.T) {
 		}
 	})
 
+	t.Run("a suspended trial is reactivated by setting up billing", func(t *testing.T) {
+		m.Gorm.Table("subscriptions").Where("id = ?", trial.ID).Updates(map[string]any{"status": "suspended", "suspension_reasons": models.TextArray{"trial_ended"}})
+		page := admin.Get(fmt.Sprintf("/admin/subscriptions/%d", trial.ID))
+		if !page.TestID("setup-form") || !page.Has("Trial ended") {
+			t.Fatal("no set-up form on the suspended trial")
+		}
+		r := admin.Post(fmt.Sprintf("/admin/subscriptions/%d/billing-setup", trial.ID),
+			url.Values{"plan": {"flexible"}, "quantity": {"12"}, "terms": {"on"}, "key": {"setup-key"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("status %d", r.Status)
+		}
+		var got models.Subscription
+		m.Gorm.Take(&got, trial.ID)
+		if got.Status != models.SubActive || got.Plan != models.PlanFlexible || got.Quantity != 12 || !got.TrialBillingSetUp {
+			t.Fatalf("%+v", got)
+		}
+	})
+
 	t.Run("customer billing sees no actions", func(t *testing.T) {
 		r := m.SignedIn(t, "custA:customer_billing").Get(base)
 		if r.Status != http.StatusOK || r.TestID("add-licences-form") || r.TestID("cancel-now") {
