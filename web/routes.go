@@ -117,6 +117,22 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/console/audit", h.Audit, console(models.PermReadAudit)},
 		{GET, "/console/audit.csv", h.AuditCSV, console(models.PermReadAudit)},
 
+		// ---- Subscription life (issue 9, R-LIC-1..3): the console's list, the subscription page and its actions ----
+		{GET, "/console/subscriptions", h.Subscriptions, console(models.PermReadCustomers)},
+		{GET, "/console/subscriptions.csv", h.SubscriptionsCSV, console(models.PermReadCustomers)},
+		{GET, "/console/subscriptions/:id", h.Subscription, console(models.PermReadCustomers)},
+		{POST, "/console/subscriptions/:id/licences", h.AddLicences, console(models.PermManageLicences)},
+		{POST, "/console/subscriptions/:id/renewal", h.SetRenewal, console(models.PermManageLicences)},
+		{POST, "/console/subscriptions/:id/cancel", h.CancelSubscription, console(models.PermManageLicences)},
+		{POST, "/console/subscriptions/:id/billing-setup", h.SetUpBilling, console(models.PermManageLicences)},
+		{POST, "/console/subscriptions/:id/suspend", h.SuspendSubscription, console(models.PermSuspendSubscriptions)},
+		{POST, "/console/subscriptions/:id/reactivate", h.ReactivateSubscription, console(models.PermSuspendSubscriptions)},
+		{GET, "/admin/subscriptions/:id", h.Subscription, customer(models.PermViewOwnOrg)},
+		{POST, "/admin/subscriptions/:id/licences", h.AddLicences, customer(models.PermManageLicences)},
+		{POST, "/admin/subscriptions/:id/renewal", h.SetRenewal, customer(models.PermManageLicences)},
+		{POST, "/admin/subscriptions/:id/cancel", h.CancelSubscription, customer(models.PermManageLicences)},
+		{POST, "/admin/subscriptions/:id/billing-setup", h.SetUpBilling, customer(models.PermManageLicences)},
+
 		// ---- Customer admin: dashboard and audit ----
 		{GET, "/admin", h.CustomerDashboard, customer(models.PermViewOwnOrg)},
 		{GET, "/admin/audit", h.Audit, customer(models.PermReadAudit)},
@@ -175,6 +191,20 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/desk/mail/:id/retry", h.RetryMail, desk(models.PermDeskMail)},
 		{GET, "/desk/audit", h.Audit, desk(models.PermReadAudit)},
 		{GET, "/desk/audit.csv", h.AuditCSV, desk(models.PermReadAudit)},
+
+		// ---- Billing core: invoices and their PDF (issue 9) ----
+		{GET, "/console/invoices", h.Invoices, console(models.PermBillingRead)},
+		{GET, "/console/invoices.csv", h.InvoicesCSV, console(models.PermBillingRead)},
+		{GET, "/console/invoices/:id", h.Invoice, console(models.PermBillingRead)},
+		{GET, "/console/invoices/:id/pdf", h.InvoicePDF, console(models.PermBillingRead)},
+		{GET, "/admin/invoices", h.Invoices, customer(models.PermBillingRead)},
+		{GET, "/admin/invoices.csv", h.InvoicesCSV, customer(models.PermBillingRead)},
+		{GET, "/admin/invoices/:id", h.Invoice, customer(models.PermBillingRead)},
+		{GET, "/admin/invoices/:id/pdf", h.InvoicePDF, customer(models.PermBillingRead)},
+		{GET, "/desk/invoices", h.Invoices, desk(models.PermBillingRead)},
+		{GET, "/desk/invoices.csv", h.InvoicesCSV, desk(models.PermBillingRead)},
+		{GET, "/desk/invoices/:id", h.Invoice, desk(models.PermBillingRead)},
+		{GET, "/desk/invoices/:id/pdf", h.InvoicePDF, desk(models.PermBillingRead)},
 
 		// ---- Everyone: two-factor sign-in and step-up ----
 		// The sign-in steps are

@@ -43,5 +43,8 @@ func Schedule(st *store.Store) []Periodic {
 			}
 			return nil
 		}},
+		// Billing core (issue 9): on the 1st each billing account's previous month is invoiced (idempotent).
+		{Name: "invoices_close_month", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.CloseMonthDue(ctx); return err }},
+		{Name: "trials_end", Every: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := st.EndTrials(ctx); return err }}, // R-LIC-3: trials without billing are suspended
 	}
 }

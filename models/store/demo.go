@@ -127,6 +127,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 	if err := user(first.ID, models.RoleCustomerAdmin, "Alice Martin", "alice@acme-robotics.example", false, false); err != nil {
 		return nil, err
 	}
+	if err := s.seedBillingLifeDemo(ctx, c1.ID, first); err != nil {
+		return nil, fmt.Errorf("demo subscription life: %w", err)
+	}
 	if err := s.seedDemoCases(ctx, first); err != nil {
 		return nil, fmt.Errorf("demo cases: %w", err)
 	}
@@ -135,6 +138,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 		return nil, fmt.Errorf("demo offers: %w", err)
 	}
 	out = append(out, more...)
+	if out, err = s.seedBillingCoreDemo(ctx, out); err != nil {
+		return nil, err
+	}
 	if err := s.enrolDemoUsers(ctx, out); err != nil {
 		return nil, fmt.Errorf("demo second factors: %w", err)
 	}
