@@ -282,6 +282,24 @@ VALUES (?, 'B direct', 'JPY', 'Customer B KK', ?, ?) RETURNING id`, f.CustomerB.
 		t.Fatalf("close: %d %v", n, err)
 	}
 	invA, invB, invDirect := invoicesOf(t, f, baA.ID)[0], invoicesOf(t, f, baB.ID)[0], invoicesOf(t, f, direct)[0]
+	t.Run("who pays is told", func(t *testing.T) {
+		for _, tc := range []struct {
+			user string
+			link string
+		}{
+			{"A:super_admin", fmt.Sprintf("/console/invoices/%d", invA.ID)},
+			{"custB:customer_billing", fmt.Sprintf("/admin/invoices/%d", invDirect.ID)},
+			{"custB:customer_admin", fmt.Sprintf("/admin/invoices/%d", invDirect.ID)},
+			{"A:sales_agent", ""},
+			{"custA:customer_admin", ""},
+		} {
+			var links []string
+			f.Gorm.Raw("SELECT link FROM notifications WHERE user_id = ? AND link LIKE '%/invoices/%'", f.Users[tc.user].ID).Scan(&links)
+			if (tc.link == "" && len(links) != 0) || (tc.link != "" && (len(links) != 1 || links[0] != tc.link)) {
+				t.Errorf("%s notices %v, want %q", tc.user, links, tc.link)
+			}
+		}
+	})
 	for _, tc := range []struct {
 		actor  string
 		sees   []int64
