@@ -93,6 +93,22 @@ const (
 	PermResetSecondFactor Permission = "mfa.reset"         // R-ROLE-7: reset a user's second factor
 )
 
+// ---- Billing core (issue 9) ----
+const (
+	PermBillingRead Permission = "billing.read"   // see invoices and the balance due
+	PermBillingPay  Permission = "billing.pay"    // pay the balance
+	PermIssueCredit Permission = "billing.credit" // the desk issues a credit (step-up)
+)
+
+// permRoles grants permissions by permission rather than by role, so each
+// area adds its own block without touching rolePerms' lines.
+var permRoles = map[Permission][]Role{
+	// ---- Billing core (issue 9) ----
+	PermBillingRead: {RoleSuperAdmin, RoleCustomerAdmin, RoleCustomerBilling, RoleSupportEngineer, RoleSalesRep, RoleOperatorAdmin},
+	PermBillingPay:  {RoleSuperAdmin, RoleCustomerBilling},
+	PermIssueCredit: {RoleOperatorAdmin, RoleSupportEngineer},
+}
+
 var rolePerms = map[Role][]Permission{
 	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers, PermResetSecondFactor},
 	RoleAdminAgent:      {PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
@@ -133,6 +149,11 @@ func (a Actor) Can(p Permission) bool {
 	}
 	for _, x := range rolePerms[a.Role] {
 		if x == p {
+			return true
+		}
+	}
+	for _, r := range permRoles[p] {
+		if r == a.Role {
 			return true
 		}
 	}

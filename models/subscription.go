@@ -30,6 +30,7 @@ type SubStatus string
 const (
 	SubActive    SubStatus = "active"
 	SubSuspended SubStatus = "suspended"
+	SubEnded     SubStatus = "ended" // cancelled now or at expiry (issue 9)
 )
 
 // SuspensionReason follows Google's entitlement model.
@@ -97,6 +98,9 @@ type Subscription struct {
 	PONumber          string `gorm:"column:po_number"`
 	DistributorName   string
 	FirstInvoiceDate  *time.Time
+	EndedAt           *time.Time // issue 9: when it ended (cancel now, expiry)
+	CancelledAt       *time.Time // issue 9: when cancellation was asked
+	TrialBillingSetUp bool       // issue 9: a trial whose billing is set up
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 
