@@ -41,7 +41,7 @@ func CardExpiry(month, year int, now time.Time) error {
 	if month < 1 || month > 12 {
 		return &Error{Code: CodeInvalid, Field: "exp_month", Message: "Choose the expiry month."}
 	}
-	if year < 100 {
+	if year > 0 && year < 100 {
 		year += 2000
 	}
 	y, m, _ := now.UTC().Date()

@@ -230,3 +230,29 @@ func TestNonPayment(t *testing.T) {
 		}
 	})
 }
+
+func TestCardInputValidate(t *testing.T) {
+	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		in    CardInput
+		field string
+	}{
+		{"good", CardInput{Number: "4242 4242 4242 4242", ExpMonth: 12, ExpYear: 2030, Name: "Ann"}, ""},
+		{"dashes", CardInput{Number: "4242-4242-4242-4242", ExpMonth: 12, ExpYear: 30, Name: "Ann"}, ""},
+		{"empty number", CardInput{ExpMonth: 12, ExpYear: 2030, Name: "Ann"}, "card_number"},
+		{"fails Luhn", CardInput{Number: "4242424242424241", ExpMonth: 12, ExpYear: 2030, Name: "Ann"}, "card_number"},
+		{"letters", CardInput{Number: "4242x4242424242424", ExpMonth: 12, ExpYear: 2030, Name: "Ann"}, "card_number"},
+		{"expired", CardInput{Number: "4242424242424242", ExpMonth: 10, ExpYear: 2026, Name: "Ann"}, "exp_year"},
+		{"no month", CardInput{Number: "4242424242424242", ExpYear: 2030, Name: "Ann"}, "exp_month"},
+		{"no name", CardInput{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2030, Name: "  "}, "card_name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.in.Validate(now)
+			f, _ := AsValidation(err)
+			if tc.field == "" && err != nil || tc.field != "" && f[tc.field] == "" {
+				t.Fatalf("got %v", err)
+			}
+		})
+	}
+}

@@ -100,6 +100,11 @@ const (
 	PermIssueCredit Permission = "billing.credit" // the desk issues a credit (step-up)
 )
 
+// ---- Billing pay (issue 9) ----
+const (
+	PermPaymentMethods Permission = "billing.payment_methods" // R-PAY-1: add, change, choose the primary, remove cards
+)
+
 // permRoles grants permissions by permission rather than by role, so each
 // area adds its own block without touching rolePerms' lines.
 var permRoles = map[Permission][]Role{
@@ -107,6 +112,8 @@ var permRoles = map[Permission][]Role{
 	PermBillingRead: {RoleSuperAdmin, RoleCustomerAdmin, RoleCustomerBilling, RoleSupportEngineer, RoleSalesRep, RoleOperatorAdmin},
 	PermBillingPay:  {RoleSuperAdmin, RoleCustomerBilling},
 	PermIssueCredit: {RoleOperatorAdmin, RoleSupportEngineer},
+	// ---- Billing pay (issue 9) ----
+	PermPaymentMethods: {RoleSuperAdmin, RoleCustomerAdmin},
 }
 
 var rolePerms = map[Role][]Permission{

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+
+	"partnerconsole/models"
 )
 
 // Processor is a card processor. A real adapter implements the same
@@ -93,46 +95,13 @@ func (r *Refusal) Error() string { return "payment refused: " + r.Reason }
 
 // Digits keeps the digits of a typed card number (people type spaces and
 // dashes).
-func Digits(number string) string {
-	var b strings.Builder
-	for _, r := range number {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+func Digits(number string) string { return models.CardDigits(number) }
 
 // Last4 is the last four digits of a card number.
-func Last4(number string) string {
-	d := Digits(number)
-	if len(d) < 4 {
-		return d
-	}
-	return d[len(d)-4:]
-}
+func Last4(number string) string { return models.CardLast4(number) }
 
 // Luhn tells whether a card number passes the Luhn check.
-func Luhn(number string) bool {
-	d := Digits(number)
-	if len(d) < 12 || len(d) > 19 {
-		return false
-	}
-	sum := 0
-	double := false
-	for i := len(d) - 1; i >= 0; i-- {
-		n := int(d[i] - '0')
-		if double {
-			n *= 2
-			if n > 9 {
-				n -= 9
-			}
-		}
-		sum += n
-		double = !double
-	}
-	return sum%10 == 0
-}
+func Luhn(number string) bool { return models.LuhnValid(number) }
 
 // Brand names the card scheme from the number's prefix.
 func Brand(number string) string {
