@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+)
 
 // PayAccount is a billing account as payments see it: who owns it (a
 // console or a direct customer), its currency and its non-payment delay.
@@ -54,6 +58,16 @@ type PaymentInput struct {
 	MethodID int64
 	NewCard  *CardInput
 	Key      string
+}
+
+// NewIdempotencyKey is the hidden key of a new payment or credit form: 128
+// random bits in hex.
+func NewIdempotencyKey() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
 }
 
 // CheckIdempotencyKey checks the form's hidden key: one submission is one

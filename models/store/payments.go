@@ -363,7 +363,7 @@ func (s *Store) chargeInvoice(ctx context.Context, accountID, invoiceID int64, a
 		}
 		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "payment.automatic_failed", RecordType: "payment", RecordID: p.ID,
 			After: map[string]any{"amount_minor": p.AmountMinor, "currency": p.Currency, "state": p.State, "reason": p.DeclineReason, "invoice_id": invoiceID},
-			Orgs: []int64{acc.Owner()}}); err != nil {
+			Orgs:  []int64{acc.Owner()}}); err != nil {
 			return err
 		}
 		if attempt > 1 {
@@ -498,7 +498,7 @@ func (s *Store) IssueCredit(ctx context.Context, a models.Actor, accountID int64
 		}
 		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "credit.issued", RecordType: "credit", RecordID: c.ID,
 			After: map[string]any{"amount_minor": c.AmountMinor, "currency": c.Currency, "reason": c.Reason, "billing_account_id": acc.ID},
-			Orgs: []int64{acc.Owner(), a.OrgID}}); err != nil {
+			Orgs:  []int64{acc.Owner(), a.OrgID}}); err != nil {
 			return err
 		}
 		return notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Title: "A credit of {{.Amount}} was issued to {{.Account}}",
