@@ -66,7 +66,7 @@ func (h *H) billingPage(c echo.Context, status int, sc payScope, v payments.View
 		v.Pay.Errors["amount"] = Translator(c).T(models.MsgMinimumPayment, "Minimum", Translator(c).Money(money.MinimumPayment(o.Account.Currency), o.Account.Currency))
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return Render(c, status, payments.Page(h.page(c, "Billing"), v))
+	return Render(c, status, payments.Page(h.page(c, "Payment methods"), v))
 }
 
 // Billing is a billing account's payment page: cards and pay the balance.

@@ -75,7 +75,7 @@ func paymentState(s models.PaymentState) string {
 	case models.PaymentSucceeded:
 		return "Succeeded"
 	case models.PaymentDeclined:
-		return "Declined"
+		return "Card declined"
 	}
 	return "Will be retried"
 }
