@@ -135,6 +135,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 		return nil, fmt.Errorf("demo offers: %w", err)
 	}
 	out = append(out, more...)
+	if err := s.seedPayDemo(ctx, &out); err != nil {
+		return nil, err
+	}
 	if err := s.enrolDemoUsers(ctx, out); err != nil {
 		return nil, fmt.Errorf("demo second factors: %w", err)
 	}

@@ -260,7 +260,7 @@ func liftNonPayment(tx *gorm.DB, a models.Actor, acc models.PayAccount, now time
 }
 
 // systemActor is who the payment jobs act as in the audit log.
-func systemActor() models.Actor { return models.Actor{Name: "system"} }
+func systemActor() models.Actor { return models.System }
 
 // ChargeDueInvoices is the automatic payment (R-PAY-1): every open invoice
 // whose due date has come and that has no automatic charge yet is charged
@@ -399,53 +399,62 @@ ORDER BY 1`, models.Day(now)).Scan(&ids).Error
 	}
 	n := 0
 	for _, id := range ids {
-		err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-			acc, err := lockAccountByID(tx, id)
-			if err != nil {
-				return err
-			}
-			if overdue, err := stillOverdue(tx, acc, now); err != nil || !overdue {
-				return err
-			}
-			subs, err := accountSubscriptions(tx, acc.ID, "status IN ('active', 'suspended')")
-			if err != nil {
-				return err
-			}
-			changes := models.SuspendForNonPayment(subs, now)
-			customers := map[int64]int{}
-			for _, ch := range changes {
-				if err := writeSubChange(tx, systemActor(), ch, "suspended", now); err != nil {
-					return err
-				}
-				customers[ch.After.CustomerID]++
-			}
-			if len(changes) == 0 {
-				return nil
-			}
-			n += len(changes)
-			if err := notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Kind: models.NoticeSuspension,
-				Title: "Subscriptions of {{.Account}} suspended for non-payment",
-				Body:  "An invoice is unpaid {{.Days}} days after its due date: {{.N}} subscription(s) are suspended. Paying the balance reactivates them at once.",
-				Args:  []any{"Account", acc.Name, "Days", acc.SuspendAfterDays, "N", len(changes)}, Link: billingLink(acc)}); err != nil {
-				return err
-			}
-			if acc.ConsoleID != nil {
-				// The reseller's customers are told their service is suspended.
-				for cid := range customers {
-					if err := notifyOrg(tx, now, cid, []models.Role{models.RoleCustomerAdmin}, Notice{Kind: models.NoticeSuspension,
-						Title: "Subscriptions suspended", Body: "{{.N}} of your subscriptions are suspended for non-payment. Contact your reseller.",
-						Args: []any{"N", customers[cid]}}); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
+		k, err := s.suspendAccount(ctx, id)
 		if err != nil {
 			return n, fmt.Errorf("suspend account %d: %w", id, err)
 		}
+		n += k
 	}
 	return n, nil
+}
+
+// suspendAccount suspends one account's subscriptions for non-payment when
+// an invoice of it is still overdue (checked again under the lock).
+func (s *Store) suspendAccount(ctx context.Context, id int64) (int, error) {
+	n := 0
+	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		acc, err := lockAccountByID(tx, id)
+		if err != nil {
+			return err
+		}
+		if overdue, err := stillOverdue(tx, acc, now); err != nil || !overdue {
+			return err
+		}
+		subs, err := accountSubscriptions(tx, acc.ID, "status IN ('active', 'suspended')")
+		if err != nil {
+			return err
+		}
+		changes := models.SuspendForNonPayment(subs, now)
+		customers := map[int64]int{}
+		for _, ch := range changes {
+			if err := writeSubChange(tx, systemActor(), ch, "suspended", now); err != nil {
+				return err
+			}
+			customers[ch.After.CustomerID]++
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		n = len(changes)
+		if err := notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Kind: models.NoticeSuspension,
+			Title: "Subscriptions of {{.Account}} suspended for non-payment",
+			Body:  "An invoice is unpaid {{.Days}} days after its due date: {{.N}} subscription(s) are suspended. Paying the balance reactivates them at once.",
+			Args:  []any{"Account", acc.Name, "Days", acc.SuspendAfterDays, "N", len(changes)}, Link: billingLink(acc)}); err != nil {
+			return err
+		}
+		if acc.ConsoleID != nil {
+			// The reseller's customers are told their service is suspended.
+			for cid := range customers {
+				if err := notifyOrg(tx, now, cid, []models.Role{models.RoleCustomerAdmin}, Notice{Kind: models.NoticeSuspension,
+					Title: "Subscriptions suspended", Body: "{{.N}} of your subscriptions are suspended for non-payment. Contact your reseller.",
+					Args: []any{"N", customers[cid]}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 // IssueCredit is the desk's credit note on a billing account, with a reason

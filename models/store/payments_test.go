@@ -457,3 +457,28 @@ func TestIssueCredit(t *testing.T) {
 		t.Fatalf("%+v %v", rows, err)
 	}
 }
+
+// The demo has a card on Fjord Direct's account, a billing user who can pay
+// there, and Évora Conseil suspended for non-payment.
+func TestPayDemo(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t)
+	if _, err := db.Store.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	db.Gorm.Raw(`SELECT count(*) FROM payment_methods m JOIN billing_accounts ba ON ba.id = m.billing_account_id
+JOIN customers c ON c.id = ba.customer_id WHERE c.domain = 'fjord-direct.example' AND m.is_primary AND m.last4 = '4242'`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("Fjord Direct's card: %d", n)
+	}
+	db.Gorm.Raw(`SELECT count(*) FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+WHERE c.domain = 'evora-conseil.example' AND s.status = 'suspended' AND 'non_payment' = ANY(s.suspension_reasons)`).Scan(&n)
+	if n == 0 {
+		t.Fatal("Évora Conseil is not suspended for non-payment")
+	}
+	db.Gorm.Raw(`SELECT count(*) FROM users WHERE email = 'bjorn@fjord-direct.example' AND role = 'customer_billing'`).Scan(&n)
+	if n != 1 {
+		t.Fatal("no billing user at Fjord Direct")
+	}
+}
