@@ -63,8 +63,6 @@ type Invoice struct {
 	DueOn            time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
-
-	Lines []InvoiceLine `gorm:"foreignKey:InvoiceID"`
 }
 
 // BalanceMinor is what is left to pay on the invoice.
@@ -226,4 +224,45 @@ type BillingTerms struct {
 	TaxRateBP        int `gorm:"column:tax_rate_bp"`
 	PaymentTermsDays int
 	SuspendAfterDays int
+}
+
+// InvoiceFilter narrows an invoices list.
+type InvoiceFilter struct {
+	State            InvoiceState
+	Period           string // YYYY-MM: the month billed
+	BillingAccountID int64
+}
+
+// PeriodStart is the first day of the filter's month, if it names one.
+func (f InvoiceFilter) PeriodStart() (time.Time, bool) {
+	t, err := time.Parse("2006-01", f.Period)
+	return t, err == nil
+}
+
+// InvoiceRow is an invoices-list row with the billing account it bills.
+type InvoiceRow struct {
+	Invoice
+	AccountName  string
+	ConsoleName  string
+	CustomerName string
+}
+
+// TableName makes InvoiceRow scan from invoices.
+func (InvoiceRow) TableName() string { return "invoices" }
+
+// InvoiceView is one invoice with its lines, who is billed and the credits
+// applied.
+type InvoiceView struct {
+	InvoiceRow
+	LegalEntity string
+	Lines       []InvoiceLine   `gorm:"-"`
+	Credits     []CreditApplied `gorm:"-"`
+}
+
+// CreditApplied is a credit used on an invoice.
+type CreditApplied struct {
+	CreditID    int64
+	Reason      string
+	Source      CreditSource
+	AmountMinor int64
 }

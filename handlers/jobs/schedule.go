@@ -43,6 +43,8 @@ func Schedule(st *store.Store) []Periodic {
 			}
 			return nil
 		}},
+		// Billing core (issue 9): on the 1st each billing account's previous month is invoiced (idempotent).
+		{Name: "invoices_close_month", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.CloseMonthDue(ctx); return err }},
 		// ---- Billing pay (R-PAY-1, R-LIC-4) ----
 		// Invoices due are charged to the primary card; failed charges are retried hourly; unpaid ones suspend.
 		{Name: "payments_charge_due", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.ChargeDueInvoices(ctx); return err }},

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"partnerconsole/models"
+)
+
+// canListInvoices tells whether the actor may see invoices at all.
+func canListInvoices(a models.Actor) error { return a.Require(models.PermBillingRead) }
+
+// CanListInvoices tells whether the actor may see invoices at all.
+func (s *Store) CanListInvoices(a models.Actor) error { return canListInvoices(a) }
+
+const invoiceSelect = `invoices.*, ba.name AS account_name, coalesce(consoles.name, '') AS console_name, coalesce(customers.name, '') AS customer_name`
+
+// invoiceQuery is the invoices of the filter on the billing accounts the
+// actor may see (billingAccountScope).
+func (s *Store) invoiceQuery(ctx context.Context, a models.Actor, f models.InvoiceFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("invoices").
+		Joins("JOIN billing_accounts ba ON ba.id = invoices.billing_account_id").
+		Joins("LEFT JOIN consoles ON consoles.id = ba.console_id").
+		Joins("LEFT JOIN customers ON customers.id = ba.customer_id")
+	q = billingAccountScope(q, a)
+	if f.State.Valid() {
+		q = q.Where("invoices.state = ?", f.State)
+	}
+	if ps, ok := f.PeriodStart(); ok {
+		q = q.Where("invoices.period_start = ?", ps)
+	}
+	if f.BillingAccountID > 0 {
+		q = q.Where("invoices.billing_account_id = ?", f.BillingAccountID)
+	}
+	return q
+}
+
+func invoiceKeyset(q *gorm.DB, after models.Cursor, has bool) *gorm.DB {
+	if has {
+		if t, err := time.Parse(time.DateOnly, after.Key); err == nil {
+			q = q.Where("(invoices.issued_on, invoices.id) < (?, ?)", t, after.ID)
+		}
+	}
+	return q.Order("invoices.issued_on DESC, invoices.id DESC")
+}
+
+func invoiceCursor(i models.Invoice) models.Cursor {
+	return models.Cursor{Key: i.IssuedOn.Format(time.DateOnly), ID: i.ID}
+}
+
+// Invoices is one keyset page of the invoices the actor may see, newest
+// first.
+func (s *Store) Invoices(ctx context.Context, a models.Actor, f models.InvoiceFilter, cursor string) (models.Page[models.InvoiceRow], error) {
+	var page models.Page[models.InvoiceRow]
+	if err := canListInvoices(a); err != nil {
+		return page, err
+	}
+	after, has := models.DecodeCursor(cursor)
+	var rows []models.InvoiceRow
+	if err := invoiceKeyset(s.invoiceQuery(ctx, a, f), after, has).Select(invoiceSelect).Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
+		return page, fmt.Errorf("list invoices: %w", err)
+	}
+	if len(rows) > models.PageSize {
+		rows = rows[:models.PageSize]
+		page.Next = invoiceCursor(rows[len(rows)-1].Invoice).Encode()
+	}
+	page.Items = rows
+	total, many, err := cappedCount(s.invoiceQuery(ctx, a, f))
+	if err != nil {
+		return page, err
+	}
+	page.Total, page.Many = total, many
+	return page, nil
+}
+
+// ExportInvoices streams every invoice of the filter, in batches, and
+// records the export.
+func (s *Store) ExportInvoices(ctx context.Context, a models.Actor, f models.InvoiceFilter, emit func(models.InvoiceRow) error) error {
+	if err := canListInvoices(a); err != nil {
+		return err
+	}
+	var after models.Cursor
+	has := false
+	for {
+		var rows []models.InvoiceRow
+		if err := invoiceKeyset(s.invoiceQuery(ctx, a, f), after, has).Select(invoiceSelect).Limit(1000).Find(&rows).Error; err != nil {
+			return fmt.Errorf("export invoices: %w", err)
+		}
+		for _, r := range rows {
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+		if len(rows) < 1000 {
+			break
+		}
+		after, has = invoiceCursor(rows[len(rows)-1].Invoice), true
+	}
+	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		return audit(tx, auditEntry{Actor: a, At: now, Action: "invoices.exported", RecordType: "organisation", RecordID: a.OrgID, After: f, Orgs: []int64{a.OrgID}})
+	})
+}
+
+// Invoice loads one invoice the actor may see with its lines and the
+// credits applied; any other id is not found.
+func (s *Store) Invoice(ctx context.Context, a models.Actor, id int64) (models.InvoiceView, error) {
+	var v models.InvoiceView
+	if err := canListInvoices(a); err != nil {
+		return v, err
+	}
+	db := s.db.WithContext(ctx)
+	if err := s.invoiceQuery(ctx, a, models.InvoiceFilter{}).Select(invoiceSelect+", ba.legal_entity").
+		Where("invoices.id = ?", id).Take(&v).Error; err != nil {
+		return v, notFound(err)
+	}
+	if err := db.Where("invoice_id = ?", id).Order("id").Find(&v.Lines).Error; err != nil {
+		return v, fmt.Errorf("invoice lines: %w", err)
+	}
+	if err := db.Raw(`SELECT ca.credit_id, c.reason, c.source, ca.amount_minor FROM credit_applications ca
+JOIN credits c ON c.id = ca.credit_id WHERE ca.invoice_id = ? ORDER BY ca.credit_id`, id).Scan(&v.Credits).Error; err != nil {
+		return v, fmt.Errorf("invoice credits: %w", err)
+	}
+	return v, nil
+}
+
+// InvoiceAccounts lists the billing accounts the actor may see, for the
+// invoices filter.
+func (s *Store) InvoiceAccounts(ctx context.Context, a models.Actor) ([]models.BillingTerms, error) {
+	if err := canListInvoices(a); err != nil {
+		return nil, err
+	}
+	var out []models.BillingTerms
+	q := billingAccountScope(s.db.WithContext(ctx).Table("billing_accounts AS ba"), a).
+		Select("ba.id AS billing_account_id, ba.console_id, ba.customer_id, ba.name, ba.currency, ba.tax_rate_bp, ba.payment_terms_days, ba.suspend_after_days").
+		Order("lower(ba.name), ba.id").Limit(500)
+	if err := q.Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("list billing accounts: %w", err)
+	}
+	return out, nil
+}
