@@ -30,6 +30,11 @@ VALUES (?, ?, 'EUR', 'Direct entity', ?, ?) RETURNING id`, customer.ID, "Direct 
 				t.Fatal(err)
 			}
 			m.Put("direct_card", tn, pm.ID)
+			// Rows run in any order: the removed card is another one.
+			if pm, err = m.Store.AddPaymentMethod(ctx, m.Actor("cust"+tn+":customer_admin"), acc, card); err != nil {
+				t.Fatal(err)
+			}
+			m.Put("direct_card_rm", tn, pm.ID)
 			// A billing account of the console (setups run in file order:
 			// this area makes its own), with a card.
 			b, err := m.Store.SaveBillingAccount(ctx, m.Actor(tn+":super_admin"), 0,
@@ -43,6 +48,10 @@ VALUES (?, ?, 'EUR', 'Direct entity', ?, ?) RETURNING id`, customer.ID, "Direct 
 				t.Fatal(err)
 			}
 			m.Put("console_card", tn, pm.ID)
+			if pm, err = m.Store.AddPaymentMethod(ctx, m.Actor(tn+":super_admin"), b.ID, card); err != nil {
+				t.Fatal(err)
+			}
+			m.Put("console_card_rm", tn, pm.ID)
 		}
 	})
 	superAdmin := []string{"*:super_admin"}
@@ -53,18 +62,20 @@ VALUES (?, ?, 'EUR', 'Direct entity', ?, ?) RETURNING id`, customer.ID, "Direct 
 	acc := map[string]string{"id": "pay_account"}
 	consoleCard := map[string]string{"id": "pay_account", "pm": "console_card"}
 	directCard := map[string]string{"pm": "direct_card"}
+	consoleCardRm := map[string]string{"id": "pay_account", "pm": "console_card_rm"}
+	directCardRm := map[string]string{"pm": "direct_card_rm"}
 	matrix = append(matrix,
 		matrixRow{Method: "GET", Path: "/console/billing-accounts/:id/payment-methods", Allow: superAdmin, Params: acc, Status: http.StatusOK},
 		matrixRow{Method: "POST", Path: "/console/billing-accounts/:id/payment-methods", Allow: superAdmin, Params: acc, Status: http.StatusUnprocessableEntity},
 		matrixRow{Method: "POST", Path: "/console/billing-accounts/:id/payment-methods/:pm/expiry", Allow: superAdmin, Params: consoleCard, Status: http.StatusUnprocessableEntity},
 		matrixRow{Method: "POST", Path: "/console/billing-accounts/:id/payment-methods/:pm/primary", Allow: superAdmin, Params: consoleCard, Status: http.StatusSeeOther},
-		matrixRow{Method: "POST", Path: "/console/billing-accounts/:id/payment-methods/:pm/remove", Allow: superAdmin, Params: consoleCard, Status: http.StatusSeeOther},
+		matrixRow{Method: "POST", Path: "/console/billing-accounts/:id/payment-methods/:pm/remove", Allow: superAdmin, Params: consoleCardRm, Status: http.StatusSeeOther},
 		matrixRow{Method: "POST", Path: "/console/billing-accounts/:id/pay", Allow: superAdmin, Params: acc, Status: http.StatusUnprocessableEntity},
 		matrixRow{Method: "GET", Path: "/admin/billing", Allow: custPay, Status: http.StatusOK},
 		matrixRow{Method: "POST", Path: "/admin/billing/payment-methods", Allow: custPay, Status: http.StatusUnprocessableEntity},
 		matrixRow{Method: "POST", Path: "/admin/billing/payment-methods/:pm/expiry", Allow: custAdmin, Params: directCard, Status: http.StatusUnprocessableEntity},
 		matrixRow{Method: "POST", Path: "/admin/billing/payment-methods/:pm/primary", Allow: custAdmin, Params: directCard, Status: http.StatusSeeOther},
-		matrixRow{Method: "POST", Path: "/admin/billing/payment-methods/:pm/remove", Allow: custAdmin, Params: directCard, Status: http.StatusSeeOther},
+		matrixRow{Method: "POST", Path: "/admin/billing/payment-methods/:pm/remove", Allow: custAdmin, Params: directCardRm, Status: http.StatusSeeOther},
 		matrixRow{Method: "POST", Path: "/admin/billing/pay", Allow: custBilling, Status: http.StatusUnprocessableEntity},
 		matrixRow{Method: "GET", Path: "/desk/billing-accounts/:id/credits", Allow: credit, Params: acc, Status: http.StatusOK},
 		matrixRow{Method: "POST", Path: "/desk/billing-accounts/:id/credits", Allow: credit, Params: acc},
