@@ -176,6 +176,20 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/desk/audit", h.Audit, desk(models.PermReadAudit)},
 		{GET, "/desk/audit.csv", h.AuditCSV, desk(models.PermReadAudit)},
 
+		// ---- Billing core: invoices and their PDF (issue 9) ----
+		{GET, "/console/invoices", h.Invoices, console(models.PermBillingRead)},
+		{GET, "/console/invoices.csv", h.InvoicesCSV, console(models.PermBillingRead)},
+		{GET, "/console/invoices/:id", h.Invoice, console(models.PermBillingRead)},
+		{GET, "/console/invoices/:id/pdf", h.InvoicePDF, console(models.PermBillingRead)},
+		{GET, "/admin/invoices", h.Invoices, customer(models.PermBillingRead)},
+		{GET, "/admin/invoices.csv", h.InvoicesCSV, customer(models.PermBillingRead)},
+		{GET, "/admin/invoices/:id", h.Invoice, customer(models.PermBillingRead)},
+		{GET, "/admin/invoices/:id/pdf", h.InvoicePDF, customer(models.PermBillingRead)},
+		{GET, "/desk/invoices", h.Invoices, desk(models.PermBillingRead)},
+		{GET, "/desk/invoices.csv", h.InvoicesCSV, desk(models.PermBillingRead)},
+		{GET, "/desk/invoices/:id", h.Invoice, desk(models.PermBillingRead)},
+		{GET, "/desk/invoices/:id/pdf", h.InvoicePDF, desk(models.PermBillingRead)},
+
 		// ---- Everyone: two-factor sign-in and step-up ----
 		// The sign-in steps are
 		// public routes: a half-signed-in session has no actor, and each

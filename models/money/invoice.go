@@ -20,7 +20,8 @@ type SubscriptionFacts struct {
 // MonthFacts is everything the close of one billing account's month reads:
 // Month is any day of the month closed; Charges are the account's pending
 // charges (not yet invoiced, created before the month's end); Credits are
-// its credits with something remaining, oldest first.
+// its credits with something remaining made before the month's end,
+// oldest first.
 type MonthFacts struct {
 	Month   time.Time
 	Terms   models.BillingTerms

@@ -135,7 +135,10 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 		return nil, fmt.Errorf("demo offers: %w", err)
 	}
 	out = append(out, more...)
-	if err := s.seedPayDemo(ctx, &out); err != nil {
+	if out, err = s.seedBillingCoreDemo(ctx, out); err != nil {
+		return nil, err
+	}
+	if err := s.seedPayDemo(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.enrolDemoUsers(ctx, out); err != nil {

@@ -12,12 +12,12 @@ import (
 )
 
 // seedPayDemo adds the payments part of the demo (issue 9): a Visa test
-// card (primary) on Fjord Direct's billing account and a customer_billing
-// user there who pays; and Évora Conseil suspended for non-payment — its
+// card (primary) on Fjord Direct's billing account (its customer_billing
+// user comes from the billing core's demo); and Évora Conseil suspended for non-payment — its
 // subscriptions bill to a Northwind account with an invoice unpaid 40 days
 // after its due date. It runs after the offers demo (Fjord Direct) and the
 // billing core's demo (which may have made Fjord's account already).
-func (s *Store) seedPayDemo(ctx context.Context, out *[]DemoSignIn) error {
+func (s *Store) seedPayDemo(ctx context.Context) error {
 	db := s.db.WithContext(ctx)
 	var fjord, evora, northwind int64
 	db.Raw("SELECT id FROM customers WHERE domain = 'fjord-direct.example'").Scan(&fjord)
@@ -26,11 +26,6 @@ func (s *Store) seedPayDemo(ctx context.Context, out *[]DemoSignIn) error {
 	if fjord == 0 || evora == 0 || northwind == 0 {
 		return fmt.Errorf("demo payments: Fjord Direct, Évora Conseil or Northwind missing")
 	}
-	email := "bjorn@fjord-direct.example"
-	if _, err := s.CreateUserInOrg(ctx, fjord, models.UserInput{Name: "Björn Billing", Email: email, Password: DemoPassword, Role: models.RoleCustomerBilling}); err != nil {
-		return fmt.Errorf("demo billing user: %w", err)
-	}
-	*out = append(*out, DemoSignIn{Role: models.RoleCustomerBilling, Email: email})
 	card, err := s.processor().Tokenize(ctx, payments.Card{Number: "4242424242424242", ExpMonth: 8, ExpYear: models.Day(s.Now()).Year() + 3, Name: "Frida Fjord"})
 	if err != nil {
 		return fmt.Errorf("demo card: %w", err)

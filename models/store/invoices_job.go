@@ -126,7 +126,8 @@ ON CONFLICT (billing_account_id, period_start) DO NOTHING RETURNING id`,
 }
 
 // loadMonthFacts reads what the close of one account's month needs, with
-// the account's pending charges and open credits locked.
+// the account's pending charges and open credits made before the month's
+// end locked.
 func loadMonthFacts(tx *gorm.DB, accountID int64, ms time.Time) (money.MonthFacts, error) {
 	me := ms.AddDate(0, 1, 0)
 	f := money.MonthFacts{Month: ms}
@@ -160,7 +161,7 @@ ORDER BY s.id`, f.Terms.Currency, f.Terms.Currency, accountID, me, ms, ms).Scan(
 		Order("created_at, id").Find(&f.Charges).Error; err != nil {
 		return f, fmt.Errorf("load charges: %w", err)
 	}
-	if err := forUpdate(tx).Where("billing_account_id = ? AND remaining_minor > 0", accountID).
+	if err := forUpdate(tx).Where("billing_account_id = ? AND remaining_minor > 0 AND created_at < ?", accountID, me).
 		Order("created_at, id").Find(&f.Credits).Error; err != nil {
 		return f, fmt.Errorf("load credits: %w", err)
 	}

@@ -34,6 +34,7 @@ func Nav(p views.Page) []NavItem {
 		add(a.Can(models.PermReadCustomers), "Customers", "/console/customers", "nav-customers")
 		add(a.Can(models.PermOffers), "Offers", "/console/offers", "nav-offers")
 		add(a.Can(models.PermFileCases), "Support cases", "/console/cases", "nav-cases")
+		add(a.Can(models.PermBillingRead), "Invoices", "/console/invoices", "nav-invoices")
 		add(a.Can(models.PermManageUsers), "Users", "/console/users", "nav-users")
 		add(a.Can(models.PermManageBilling), "Billing accounts", "/console/billing-accounts", "nav-billing")
 		add(a.Can(models.PermViewSettings), "Settings", "/console/settings", "nav-settings")
@@ -44,6 +45,7 @@ func Nav(p views.Page) []NavItem {
 		add(a.Can(models.PermTokens), "Transfer tokens", "/admin/tokens", "nav-tokens")
 		add(a.Can(models.PermAcceptTerms), "Terms of service", "/admin/terms", "nav-terms")
 		add(a.Can(models.PermViewOwnOrg), "Meet hardware", "/admin/meet", "nav-meet")
+		add(a.Can(models.PermBillingRead), "Invoices", "/admin/invoices", "nav-invoices")
 		add(a.Can(models.PermReadAudit), "Audit log", "/admin/audit", "nav-audit")
 	case models.OrgOperator:
 		add(true, "Home", "/desk", "nav-home")
@@ -51,6 +53,7 @@ func Nav(p views.Page) []NavItem {
 		add(a.Can(models.PermDeskCustomers), "Customers", "/desk/customers", "nav-customers")
 		add(a.Can(models.PermDeskCustomers), "Offers", "/desk/offers", "nav-offers")
 		add(a.Can(models.PermWorkCases), "Case queue", "/desk/cases", "nav-cases")
+		add(a.Can(models.PermBillingRead), "Invoices", "/desk/invoices", "nav-invoices")
 		add(a.Can(models.PermDeskMail), "Sent mail", "/desk/mail", "nav-mail")
 		add(a.Can(models.PermReadAudit), "Audit log", "/desk/audit", "nav-audit")
 	}
