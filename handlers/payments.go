@@ -70,8 +70,12 @@ func (h *H) billingPage(c echo.Context, status int, sc payScope, v payments.View
 }
 
 // Billing is a billing account's payment page: cards and pay the balance.
+// A customer its reseller bills has no account: the page says so.
 func (h *H) Billing(c echo.Context) error {
 	sc, err := h.payScope(c, 0)
+	if models.ErrorCode(err) == models.CodeNotFound && !strings.HasPrefix(c.Path(), "/console/") && c.QueryParam("account") == "" {
+		return Render(c, http.StatusOK, payments.NoAccount(h.page(c, "Payments")))
+	}
 	if err != nil {
 		return err
 	}

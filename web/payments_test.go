@@ -212,4 +212,9 @@ func TestPayTheBalanceOnce(t *testing.T) {
 	if logs.String() == "" {
 		t.Fatal("no log lines captured: the check above proves nothing")
 	}
+	// A customer its reseller bills has nothing to pay here.
+	other := s.SignedIn(t, "custB:customer_billing").Get("/admin/billing")
+	if other.Status != http.StatusOK || !other.Has("Nothing to pay here") || other.TestID("pay-form") {
+		t.Fatalf("resold customer: %d", other.Status)
+	}
 }
