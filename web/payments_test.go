@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"partnerconsole/i18n"
 	"partnerconsole/models/store/storetest"
@@ -159,6 +160,14 @@ func TestPaymentFormsBadInput(t *testing.T) {
 	r = desk.Post(fmt.Sprintf("/desk/billing-accounts/%d/credits", acc), url.Values{"amount": {"15"}, "reason": {"Goodwill after the outage"}, "idempotency_key": {formKey(t, r)}})
 	if r.Status != http.StatusSeeOther || payCount(t, s, "SELECT count(*) FROM credits WHERE source = 'manual' AND amount_minor = 1500") != 1 {
 		t.Fatalf("credit: %d", r.Status)
+	}
+	// Issuing a credit is a step-up action: a code older than 10 minutes
+	// asks for a fresh one and issues nothing meanwhile.
+	s.Clock.Advance(11 * time.Minute)
+	page = desk.Get(fmt.Sprintf("/desk/billing-accounts/%d/credits", acc))
+	r = desk.Post(fmt.Sprintf("/desk/billing-accounts/%d/credits", acc), url.Values{"amount": {"20"}, "reason": {"Second goodwill gesture"}, "idempotency_key": {formKey(t, page)}})
+	if r.Status != http.StatusOK || !r.TestID("step-up") || payCount(t, s, "SELECT count(*) FROM credits") != 1 {
+		t.Fatalf("credit without a fresh code: %d", r.Status)
 	}
 }
 
