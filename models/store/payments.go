@@ -493,6 +493,16 @@ func (s *Store) IssueCredit(ctx context.Context, a models.Actor, accountID int64
 			return err
 		}
 		key := "desk:" + in.Key
+		// The same form posted again (the account is locked): the credit
+		// it issued, nothing more.
+		var done []models.Credit
+		if err := tx.Where("idempotency_key = ? AND billing_account_id = ?", key, acc.ID).Limit(1).Find(&done).Error; err != nil {
+			return fmt.Errorf("find credit: %w", err)
+		}
+		if len(done) > 0 {
+			c = done[0]
+			return nil
+		}
 		uid := a.UserID
 		c = models.Credit{BillingAccountID: acc.ID, AmountMinor: amount, Currency: acc.Currency, Reason: reason,
 			Source: models.CreditManual, CreatedBy: &uid, CreatedAt: now, IdempotencyKey: &key}
@@ -501,9 +511,6 @@ func (s *Store) IssueCredit(ctx context.Context, a models.Actor, accountID int64
 		}
 		if err := tx.Where("idempotency_key = ?", key).Take(&c).Error; err != nil {
 			return fmt.Errorf("load credit: %w", err)
-		}
-		if c.CreatedAt.Before(now) {
-			return nil // the same form, already issued
 		}
 		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "credit.issued", RecordType: "credit", RecordID: c.ID,
 			After: map[string]any{"amount_minor": c.AmountMinor, "currency": c.Currency, "reason": c.Reason, "billing_account_id": acc.ID},

@@ -449,7 +449,8 @@ func TestIssueCredit(t *testing.T) {
 	if _, err := pf.Store.IssueCredit(ctx, desk, pf.Account, in); err != nil {
 		t.Fatal(err)
 	}
-	if pf.count(t, "SELECT count(*) FROM credits") != 1 || pf.count(t, "SELECT count(*) FROM audit_events WHERE action = 'credit.issued'") == 0 {
+	if pf.count(t, "SELECT count(*) FROM credits") != 1 || pf.count(t, "SELECT count(DISTINCT record_id) FROM audit_events WHERE action = 'credit.issued'") != 1 ||
+		pf.count(t, "SELECT count(*) FROM audit_events WHERE action = 'credit.issued'") != 2 { // one row per organisation: the customer's log and the desk's
 		t.Fatal("credit issued twice or not audited")
 	}
 	_, rows, err := pf.Store.AccountCredits(ctx, desk, pf.Account)
