@@ -227,3 +227,51 @@ func TestPayTheBalanceOnce(t *testing.T) {
 		t.Fatalf("resold customer: %d", other.Status)
 	}
 }
+
+// The console's super_admin adds a card to one of its billing accounts and
+// pays its balance; another console's super_admin sees neither.
+func TestConsolePaysItsBillingAccount(t *testing.T) {
+	t.Parallel()
+	s, _, _ := payServer(t)
+	now := s.Clock.Now()
+	var acc int64
+	if err := s.Gorm.Raw(`INSERT INTO billing_accounts (console_id, name, currency, legal_entity, created_at, updated_at)
+VALUES (?, 'Console A JPY', 'JPY', 'Console A KK', ?, ?) RETURNING id`, s.ConsoleA.ID, now, now).Scan(&acc).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Gorm.Exec(`INSERT INTO invoices (number, billing_account_id, period_start, period_end, currency, subtotal_minor, total_minor,
+  state, issued_on, due_on, created_at, updated_at)
+VALUES ('INV-W-JPY', ?, '2026-02-01', '2026-03-01', 'JPY', 54000, 54000, 'open', ?, ?, ?, ?)`, acc, now, now.AddDate(0, 0, 30), now, now).Error; err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("/console/billing-accounts/%d", acc)
+	other := s.SignedIn(t, "B:super_admin")
+	if r := other.Get(base + "/payment-methods"); r.Status != http.StatusNotFound {
+		t.Fatalf("another console: %d", r.Status)
+	}
+	c := s.SignedIn(t, "A:super_admin")
+	if r := c.Get("/console/billing-accounts"); !r.Has(base + "/payment-methods") {
+		t.Fatal("no link from the billing accounts")
+	}
+	r := c.Post(base+"/payment-methods", url.Values{"card_number": {"5555 5555 5555 4444"}, "exp_month": {"3"}, "exp_year": {"2032"}, "card_name": {"Console A"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("add card: %d %s", r.Status, fieldError(r, "card_number"))
+	}
+	page := c.Get(base + "/payment-methods")
+	if !page.TestID("card-4444") || !page.Has("￥54,000") && !page.Has("¥54,000") {
+		t.Fatalf("page: %s", page.Body)
+	}
+	var pm int64
+	s.Gorm.Raw("SELECT id FROM payment_methods WHERE billing_account_id = ?", acc).Scan(&pm)
+	r = c.Post(base+"/pay", url.Values{"payment_method_id": {fmt.Sprint(pm)}, "amount": {"1,000"}, "idempotency_key": {formKey(t, page)}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(fieldError(r, "amount"), "1,500") {
+		t.Fatalf("JPY minimum: %d %q", r.Status, fieldError(r, "amount"))
+	}
+	r = c.Post(base+"/pay", url.Values{"payment_method_id": {fmt.Sprint(pm)}, "amount": {"54000"}, "idempotency_key": {formKey(t, r)}})
+	if r.Status != http.StatusSeeOther || payCount(t, s, "SELECT count(*) FROM invoices WHERE number = 'INV-W-JPY' AND state = 'paid'") != 1 {
+		t.Fatalf("pay: %d", r.Status)
+	}
+	if r := other.Post(base+"/pay", url.Values{"payment_method_id": {fmt.Sprint(pm)}, "amount": {"54000"}, "idempotency_key": {"0123456789abcdef0123"}}); r.Status != http.StatusNotFound {
+		t.Fatalf("another console pays: %d", r.Status)
+	}
+}
