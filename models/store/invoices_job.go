@@ -122,6 +122,21 @@ ON CONFLICT (billing_account_id, period_start) DO NOTHING RETURNING id`,
 			"currency": inv.Currency, "lines": len(d.Lines)}, Orgs: orgs}); err != nil {
 		return false, err
 	}
+	// Tell who pays: the console's super admins, or the direct customer's
+	// admins and billing users.
+	if org != nil {
+		roles, link := []models.Role{models.RoleSuperAdmin}, fmt.Sprintf("/console/invoices/%d", id)
+		if f.Terms.ConsoleID == nil {
+			roles, link = []models.Role{models.RoleCustomerAdmin, models.RoleCustomerBilling}, fmt.Sprintf("/admin/invoices/%d", id)
+		}
+		var number string
+		tx.Raw("SELECT number FROM invoices WHERE id = ?", id).Scan(&number)
+		if err := notifyOrg(tx, now, *org, roles, Notice{Kind: models.NoticeGeneral, Title: "Invoice {{.Number}} issued",
+			Body: "{{.Total}} for {{.Account}}, due on {{.Due}}.", Args: []any{"Number", number, "Total", money.Format(inv.TotalMinor, inv.Currency),
+				"Account", f.Terms.Name, "Due", inv.DueOn.Format(time.DateOnly)}, Link: link}); err != nil {
+			return false, err
+		}
+	}
 	return true, nil
 }
 

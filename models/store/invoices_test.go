@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -281,6 +282,24 @@ VALUES (?, 'B direct', 'JPY', 'Customer B KK', ?, ?) RETURNING id`, f.CustomerB.
 		t.Fatalf("close: %d %v", n, err)
 	}
 	invA, invB, invDirect := invoicesOf(t, f, baA.ID)[0], invoicesOf(t, f, baB.ID)[0], invoicesOf(t, f, direct)[0]
+	t.Run("who pays is told", func(t *testing.T) {
+		for _, tc := range []struct {
+			user string
+			link string
+		}{
+			{"A:super_admin", fmt.Sprintf("/console/invoices/%d", invA.ID)},
+			{"custB:customer_billing", fmt.Sprintf("/admin/invoices/%d", invDirect.ID)},
+			{"custB:customer_admin", fmt.Sprintf("/admin/invoices/%d", invDirect.ID)},
+			{"A:sales_agent", ""},
+			{"custA:customer_admin", ""},
+		} {
+			var links []string
+			f.Gorm.Raw("SELECT link FROM notifications WHERE user_id = ? AND link LIKE '%/invoices/%'", f.Users[tc.user].ID).Scan(&links)
+			if (tc.link == "" && len(links) != 0) || (tc.link != "" && (len(links) != 1 || links[0] != tc.link)) {
+				t.Errorf("%s notices %v, want %q", tc.user, links, tc.link)
+			}
+		}
+	})
 	for _, tc := range []struct {
 		actor  string
 		sees   []int64
@@ -366,5 +385,48 @@ func TestCloseMonthDueActsOnTheFirst(t *testing.T) {
 	}
 	if inv := invoicesOf(t, f, ba.ID); len(inv) != 1 || !inv[0].PeriodStart.Equal(d(2026, 6, 1)) {
 		t.Fatalf("invoices = %+v", inv)
+	}
+}
+
+func TestInvoicesKeysetPaging(t *testing.T) {
+	f := storetest.Seed(t)
+	ba := billingAccount(t, f, "A")
+	// 60 invoices over 30 issue days: two per day, so the id breaks ties.
+	for i := 0; i < 60; i++ {
+		issued := d(2020, 1, 1).AddDate(0, i/2, 0)
+		inv := models.Invoice{Number: fmt.Sprintf("P-%03d", i), BillingAccountID: ba.ID, PeriodStart: issued.AddDate(0, -1, i%2), PeriodEnd: issued,
+			Currency: "EUR", SubtotalMinor: 100, TotalMinor: 100, State: models.InvoiceOpen, IssuedOn: issued, DueOn: issued, CreatedAt: issued, UpdatedAt: issued}
+		if err := f.Gorm.Create(&inv).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := f.Actor("A:super_admin")
+	seen := map[string]bool{}
+	cursor, pages := "", 0
+	var last time.Time
+	for {
+		page, err := f.Store.Invoices(bg, a, models.InvoiceFilter{}, cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, r := range page.Items {
+			if seen[r.Number] {
+				t.Fatalf("%s twice", r.Number)
+			}
+			if !last.IsZero() && r.IssuedOn.After(last) {
+				t.Fatalf("%s out of order", r.Number)
+			}
+			seen[r.Number], last = true, r.IssuedOn
+		}
+		if page.Total != 60 {
+			t.Fatalf("total %d", page.Total)
+		}
+		if cursor = page.Next; cursor == "" {
+			break
+		}
+	}
+	if len(seen) != 60 || pages != 2 {
+		t.Fatalf("%d invoices over %d pages", len(seen), pages)
 	}
 }
