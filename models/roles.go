@@ -106,6 +106,11 @@ const (
 	PermSuspendSubscriptions Permission = "subscriptions.suspend" // the reseller's suspension and reactivation
 )
 
+// ---- Billing pay (issue 9) ----
+const (
+	PermPaymentMethods Permission = "billing.payment_methods" // R-PAY-1: add, change, choose the primary, remove cards
+)
+
 // permRoles grants permissions by permission rather than by role, so each
 // area adds its own block without touching rolePerms' lines.
 var permRoles = map[Permission][]Role{
@@ -116,6 +121,8 @@ var permRoles = map[Permission][]Role{
 	// ---- Subscription life (issue 9) ----
 	PermManageLicences:       {RoleSuperAdmin, RoleAdminAgent, RoleCustomerAdmin},
 	PermSuspendSubscriptions: {RoleSuperAdmin, RoleAdminAgent},
+	// ---- Billing pay (issue 9) ----
+	PermPaymentMethods: {RoleSuperAdmin, RoleCustomerAdmin},
 }
 
 var rolePerms = map[Role][]Permission{

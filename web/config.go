@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"partnerconsole/models/payments"
 )
 
 // Config is read from the environment; defaults suit local use.
@@ -27,6 +29,10 @@ type Config struct {
 	TrustProxy         bool   // TRUST_PROXY=1: take the client address from X-Forwarded-For set by our proxy
 	MaxBody            string // MAX_BODY, default 12M
 	DBMaxConns         int32  // DB_MAX_CONNS, default 20
+	// PaymentProcessor is PAYMENT_PROCESSOR: "test" (the built-in test
+	// mode) is the only one for now and the local default; production must
+	// name it and refuses an unknown one.
+	PaymentProcessor string
 }
 
 // ConfigFromEnv reads the configuration. Production refuses to start without
@@ -43,6 +49,8 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		TrustProxy:         getenv("TRUST_PROXY") == "1",
 		MaxBody:            def(getenv("MAX_BODY"), "12M"),
 		DBMaxConns:         20,
+
+		PaymentProcessor: getenv("PAYMENT_PROCESSOR"),
 	}
 	if n, err := strconv.Atoi(getenv("DB_MAX_CONNS")); err == nil && n > 0 {
 		c.DBMaxConns = int32(n)
@@ -65,6 +73,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		if c.DatabaseURL == "" {
 			missing = append(missing, "DATABASE_URL")
 		}
+		if c.PaymentProcessor == "" {
+			missing = append(missing, "PAYMENT_PROCESSOR")
+		}
 		if len(missing) > 0 {
 			return c, fmt.Errorf("production mode needs %s (see README, Configuration)", strings.Join(missing, ", "))
 		}
@@ -79,6 +90,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			k := sha256.Sum256([]byte("partner-console local encryption key"))
 			c.SecretKey = k[:]
 		}
+	}
+	if c.PaymentProcessor == "" {
+		c.PaymentProcessor = "test"
+	}
+	if _, err := payments.New(c.PaymentProcessor); err != nil {
+		return c, fmt.Errorf("PAYMENT_PROCESSOR: %w", err)
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr

@@ -105,7 +105,7 @@ func TestProductionCookiesAndHSTS(t *testing.T) {
 	t.Parallel()
 	f := storetest.Seed(t)
 	env := map[string]string{"APP_ENV": "production", "SESSION_KEY": strings.Repeat("s", 32),
-		"ENCRYPTION_KEY": strings.Repeat("e", 32), "DATABASE_URL": f.URL}
+		"ENCRYPTION_KEY": strings.Repeat("e", 32), "DATABASE_URL": f.URL, "PAYMENT_PROCESSOR": "test"}
 	cfg, err := web.ConfigFromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

@@ -225,5 +225,21 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/console/users/:id/two-factor/reset", h.ResetUserTwoFactor, stepUp(console(models.PermResetSecondFactor))},
 		{GET, "/desk/two-factor", h.DeskTwoFactorPage, desk(models.PermResetSecondFactor)},
 		{POST, "/desk/two-factor/reset", h.DeskResetTwoFactor, stepUp(desk(models.PermResetSecondFactor))},
+
+		// ---- Billing pay: payment methods, pay the balance, desk credits (issue 9, R-PAY) ----
+		{GET, "/console/billing-accounts/:id/payment-methods", h.Billing, console(models.PermPaymentMethods)},
+		{POST, "/console/billing-accounts/:id/payment-methods", h.AddPaymentMethod, console(models.PermPaymentMethods)},
+		{POST, "/console/billing-accounts/:id/payment-methods/:pm/expiry", h.ChangeCardExpiry, console(models.PermPaymentMethods)},
+		{POST, "/console/billing-accounts/:id/payment-methods/:pm/primary", h.MakePrimaryPaymentMethod, console(models.PermPaymentMethods)},
+		{POST, "/console/billing-accounts/:id/payment-methods/:pm/remove", h.RemovePaymentMethod, console(models.PermPaymentMethods)},
+		{POST, "/console/billing-accounts/:id/pay", h.PayBalance, console(models.PermBillingPay)},
+		{GET, "/admin/billing", h.Billing, customer(models.PermBillingRead)},
+		{POST, "/admin/billing/payment-methods", h.AddPaymentMethod, customer(models.PermBillingRead)},
+		{POST, "/admin/billing/payment-methods/:pm/expiry", h.ChangeCardExpiry, customer(models.PermPaymentMethods)},
+		{POST, "/admin/billing/payment-methods/:pm/primary", h.MakePrimaryPaymentMethod, customer(models.PermPaymentMethods)},
+		{POST, "/admin/billing/payment-methods/:pm/remove", h.RemovePaymentMethod, customer(models.PermPaymentMethods)},
+		{POST, "/admin/billing/pay", h.PayBalance, customer(models.PermBillingPay)},
+		{GET, "/desk/billing-accounts/:id/credits", h.Credits, desk(models.PermIssueCredit)},
+		{POST, "/desk/billing-accounts/:id/credits", h.IssueCredit, stepUp(desk(models.PermIssueCredit))},
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"partnerconsole/handlers/mail"
 	"partnerconsole/i18n"
 	"partnerconsole/models"
+	"partnerconsole/models/payments"
 	"partnerconsole/models/store"
 	"partnerconsole/models/store/localpg"
 	"partnerconsole/web"
@@ -141,6 +142,11 @@ func withDBPool(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*
 	}
 	st := store.New(db, time.Now)
 	st.SecretKey = cfg.SecretKey
+	if cfg.PaymentProcessor != "" {
+		if st.Payments, err = payments.New(cfg.PaymentProcessor); err != nil {
+			return err
+		}
+	}
 	return fn(st, db, pool)
 }
 

@@ -46,5 +46,10 @@ func Schedule(st *store.Store) []Periodic {
 		// Billing core (issue 9): on the 1st each billing account's previous month is invoiced (idempotent).
 		{Name: "invoices_close_month", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.CloseMonthDue(ctx); return err }},
 		{Name: "trials_end", Every: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := st.EndTrials(ctx); return err }}, // R-LIC-3: trials without billing are suspended
+		// ---- Billing pay (R-PAY-1, R-LIC-4) ----
+		// Invoices due are charged to the primary card; failed charges are retried hourly; unpaid ones suspend.
+		{Name: "payments_charge_due", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.ChargeDueInvoices(ctx); return err }},
+		{Name: "payments_retry_failed", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.RetryFailedCharges(ctx); return err }},
+		{Name: "payments_suspend_non_payment", Every: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := st.SuspendNonPaying(ctx); return err }},
 	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"partnerconsole/migrations"
 	"partnerconsole/models"
+	"partnerconsole/models/payments"
 )
 
 // Store is the persistence layer.
@@ -32,6 +33,8 @@ type Store struct {
 	now func() time.Time
 	// SecretKey encrypts secrets at rest (AES-256-GCM); 32 bytes.
 	SecretKey []byte
+	// Payments is the card processor (nil: the built-in test mode).
+	Payments payments.Processor
 	// actions are the desk actions of support cases, by name.
 	actions map[string]CaseAction
 	// Pause waits out a throttle's delay; nil sleeps (tests record instead).

@@ -47,6 +47,7 @@ func Nav(p views.Page) []NavItem {
 		add(a.Can(models.PermAcceptTerms), "Terms of service", "/admin/terms", "nav-terms")
 		add(a.Can(models.PermViewOwnOrg), "Meet hardware", "/admin/meet", "nav-meet")
 		add(a.Can(models.PermBillingRead), "Invoices", "/admin/invoices", "nav-invoices")
+		add(a.Can(models.PermBillingRead), "Payments", "/admin/billing", "nav-payments")
 		add(a.Can(models.PermReadAudit), "Audit log", "/admin/audit", "nav-audit")
 	case models.OrgOperator:
 		add(true, "Home", "/desk", "nav-home")
