@@ -361,12 +361,3 @@ func listAmount(minor int64, cur string) string {
 	}
 	return fmt.Sprintf("%d.%0*d", minor/pow, scale, minor%pow)
 }
-
-// errorMessage is the message of a coded error, empty for any other error.
-func errorMessage(err error) string {
-	var e *models.Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return ""
-}
