@@ -268,13 +268,13 @@ func (s *Store) applyLife(tx *gorm.DB, a models.Actor, now time.Time, f lifeFact
 	toConsole := a.OrgKind != models.OrgConsole && sub.ConsoleID != nil
 	if toCustomer {
 		note.Link = fmt.Sprintf("/admin/subscriptions/%d", sub.ID)
-		if err := notifyOrg(tx, now, sub.CustomerID, customerAdmins, note); err != nil {
+		if err := notifyOrg(tx, now, sub.CustomerID, customerAdmins(), note); err != nil {
 			return err
 		}
 	}
 	if toConsole {
 		note.Link = fmt.Sprintf("/console/subscriptions/%d", sub.ID)
-		if err := notifyOrg(tx, now, *sub.ConsoleID, offerRoles, note); err != nil {
+		if err := notifyOrg(tx, now, *sub.ConsoleID, offerRoles(), note); err != nil {
 			return err
 		}
 	}
