@@ -45,7 +45,7 @@ func (s *Store) ApplyRenewals(ctx context.Context) (RenewalReport, error) {
 				if sub.ConsoleID != nil {
 					orgs = append(orgs, *sub.ConsoleID)
 				}
-				if err := audit(tx, auditEntry{Actor: models.System, At: now, Action: "subscription." + string(res), RecordType: "subscription", RecordID: sub.ID, Before: before, After: subAudit(sub), Orgs: orgs}); err != nil {
+				if err := audit(tx, auditEntry{Actor: models.System(), At: now, Action: "subscription." + string(res), RecordType: "subscription", RecordID: sub.ID, Before: before, After: subAudit(sub), Orgs: orgs}); err != nil {
 					return err
 				}
 				switch res {
