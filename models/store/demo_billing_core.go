@@ -81,7 +81,7 @@ func (s *Store) seedBillingCoreDemo(ctx context.Context, out []DemoSignIn) ([]De
 		var acmeSub models.Subscription
 		if err := tx.Where("billing_account_id = ? AND customer_id = (SELECT id FROM customers WHERE domain = 'acme-robotics.example') AND plan = ?",
 			nwEUR, models.PlanAnnualMonthly).Order("id").Take(&acmeSub).Error; err != nil {
-			return fmt.Errorf("Acme subscription: %w", err)
+			return fmt.Errorf("acme subscription: %w", err)
 		}
 		var unit int64
 		tx.Raw("SELECT unit_price_minor FROM prices WHERE product_id = ? AND plan = ? AND currency = 'EUR'", acmeSub.ProductID, acmeSub.Plan).Scan(&unit)
