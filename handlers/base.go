@@ -80,7 +80,7 @@ func Translator(c echo.Context) *i18n.Translator {
 func PageFor(c echo.Context, title string) views.Page {
 	tr := Translator(c)
 	if tr == nil {
-		tr = i18n.English
+		tr = i18n.English()
 	}
 	p := views.Page{Title: tr.T(title), Actor: Actor(c), T: tr, Path: c.Request().URL.Path}
 	p.CSRF, _ = c.Get(KeyCSRF).(string)

@@ -330,7 +330,7 @@ func (h *H) RunCaseAction(c echo.Context) error {
 		return err
 	}
 	name := c.FormValue("action")
-	if _, ok := models.ActionLabels[name]; !ok {
+	if models.ActionLabel(name) == "" {
 		return h.caseFailure(c, id, &models.Error{Code: models.CodeInvalid, Field: "action", Message: "Choose an action."}, keepState(forms.CaseStateForm{}))
 	}
 	if _, err := h.Store.RunCaseAction(ctx(c), mustActor(c), id, formVersion(c), name); err != nil {

@@ -100,7 +100,7 @@ func (h *H) InvoicePDF(c echo.Context) error {
 	}
 	t := Translator(c)
 	if t == nil || t.Locale == "ja" {
-		t = i18n.English // the PDF's core fonts have no Japanese glyphs
+		t = i18n.English() // the PDF's core fonts have no Japanese glyphs
 	}
 	var buf bytes.Buffer
 	if err := billing.PDF(&buf, t, v, v.CreatedAt); err != nil {

@@ -67,7 +67,7 @@ func (h *H) NotificationSettings(c echo.Context) error {
 // kind's email on.
 func (h *H) SaveNotificationSettings(c echo.Context) error {
 	on := map[models.NoticeKind]bool{}
-	for _, k := range models.NoticeKinds {
+	for _, k := range models.NoticeKinds() {
 		on[k] = c.FormValue("email_"+string(k)) == "on"
 	}
 	if err := h.Store.SetEmailSettings(ctx(c), mustActor(c), on); err != nil {

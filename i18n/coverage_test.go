@@ -17,11 +17,13 @@ package i18n
 //     string literals (msg := "…"; title = "…") or the result of a function of
 //     the same package that returns literals (heading, detail := describe(s));
 //   - a call given to a translating call: the literals the function or method
-//     returns (p.Tr(s.Label()), p.Tr(stateLabel(st))); a package table given
-//     to it: the table's values (p.Tr(models.ActionLabels[a]));
+//     returns (p.Tr(s.Label()), p.Tr(models.ActionLabel(a)): the console's
+//     label tables are switches, issue 7 §2); a package table given to it:
+//     the table's values (p.Tr(models.ActionLabels[a]));
 //   - the Label of composite literals in models (the label tables of case
 //     types, fields, states), which views translate with p.Tr(x.Label);
-//   - the Message of a models.Error literal, the format of models.Errorf, the
+//   - the Message of a models.Error literal (also inside a constructor such
+//     as errTaken()), the format of models.Errorf, the
 //     message of FieldErrors.Add(field, "…") and FieldErrors{"f": "…"}, and
 //     the Title and Body of notices (Notice{…}, models.Notification{…}).
 //
@@ -258,6 +260,8 @@ func TestScannerRules(t *testing.T) {
 		"State label":                "models/m.go:24",             // p.Tr(s.Label())
 		"Other state":                "models/m.go:26",             //
 		"Table label":                "models/m.go:7",              // p.Tr(models.ActionLabels[x])
+		"Switch label":               "models/m.go:39",             // p.Tr(models.ActionLabel(x)), a switch
+		"Constructor message.":       "models/m.go:44",             // func errX() *Error { return &Error{Message: "…"} }
 		"Go part label":              "views/thing/thing.templ:26", // p.Tr(label(s)), label in the templ file's Go part
 		"Go part call":               "views/thing/thing.templ:28", // p.Tr in the Go part
 		"Attribute text":             "views/thing/thing.templ:15", // attribute expression

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"partnerconsole/models"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -82,7 +81,7 @@ func (t *Translator) decimal(minor int64, scale int) string {
 func (t *Translator) Money(minor int64, cur string) string {
 	cur = strings.ToUpper(strings.TrimSpace(cur))
 	num := t.decimal(minor, CurrencyScale(cur))
-	sym := currencySymbol(t.locale(), cur)
+	sym := t.currencySymbol(cur)
 	sign := ""
 	if minor < 0 {
 		sign = "-"
@@ -96,21 +95,24 @@ func (t *Translator) Money(minor int64, cur string) string {
 	return sign + sym + num
 }
 
-var symbols sync.Map // locale|code → symbol
-
 // currencySymbol is the currency's symbol in the locale (CLDR data from
 // golang.org/x/text): "€", "$US" in French, "￥" in Japanese; the code itself
 // for an unknown currency.
-func currencySymbol(locale, cur string) string {
+func (t *Translator) currencySymbol(cur string) string {
+	locale := t.locale()
 	key := locale + "|" + cur
-	if s, ok := symbols.Load(key); ok {
-		return s.(string)
+	if t != nil && t.lookup != nil {
+		if s, ok := t.lookup.symbols.Load(key); ok {
+			return s.(string)
+		}
 	}
 	sym := cur
 	if unit, err := currency.ParseISO(cur); err == nil {
 		sym = message.NewPrinter(language.Make(locale)).Sprint(currency.Symbol(unit))
 	}
-	symbols.Store(key, sym)
+	if t != nil && t.lookup != nil {
+		t.lookup.symbols.Store(key, sym)
+	}
 	return sym
 }
 
@@ -144,7 +146,10 @@ func (t *Translator) Number(n int64) string {
 	return s
 }
 
-var frMonths = []string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
+// frMonth is the French abbreviated month name.
+func frMonth(m time.Month) string {
+	return [...]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}[m-1]
+}
 
 // Date formats a calendar date for the locale: "4 Mar 2025", "4 mars 2025",
 // "2025年3月4日". There is no time zone shift: dates such as renewal dates
@@ -155,7 +160,7 @@ func (t *Translator) Date(d time.Time) string {
 	}
 	switch t.locale() {
 	case "fr":
-		return fmt.Sprintf("%d %s %d", d.Day(), frMonths[d.Month()-1], d.Year())
+		return fmt.Sprintf("%d %s %d", d.Day(), frMonth(d.Month()), d.Year())
 	case "ja":
 		return fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
 	}
@@ -176,7 +181,7 @@ func (t *Translator) DateTime(ts time.Time) string {
 	ts = ts.In(zone)
 	switch t.locale() {
 	case "fr":
-		return fmt.Sprintf("%d %s %d %s", ts.Day(), frMonths[ts.Month()-1], ts.Year(), ts.Format("15:04 MST"))
+		return fmt.Sprintf("%d %s %d %s", ts.Day(), frMonth(ts.Month()), ts.Year(), ts.Format("15:04 MST"))
 	case "ja":
 		return fmt.Sprintf("%d年%d月%d日 %s", ts.Year(), int(ts.Month()), ts.Day(), ts.Format("15:04 MST"))
 	}

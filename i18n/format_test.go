@@ -172,7 +172,7 @@ func TestCountryName(t *testing.T) {
 }
 
 func TestCountries(t *testing.T) {
-	for _, locale := range models.Locales {
+	for _, locale := range models.Locales() {
 		tr := bundle.For(locale, "UTC")
 		codes := tr.Countries()
 		if len(codes) != len(models.CountryCodes()) {
@@ -199,8 +199,8 @@ func TestCountries(t *testing.T) {
 			col = collate.New(language.Und)
 		}
 		key := func(c string) string {
-			if locale == "ja" && jaReadings[c] != "" {
-				return jaReadings[c]
+			if locale == "ja" && jaReadings()[c] != "" {
+				return jaReadings()[c]
 			}
 			return tr.CountryName(c)
 		}
@@ -257,7 +257,7 @@ func TestTranslate(t *testing.T) {
 		t.Errorf("fallback = %q", got)
 	}
 	// Before a request has a translator: English with placeholders filled.
-	if got := English.T("{{.N}} results", "N", "12"); got != "12 results" {
+	if got := English().T("{{.N}} results", "N", "12"); got != "12 results" {
 		t.Errorf("English = %q", got)
 	}
 	var nilTr *Translator

@@ -27,9 +27,23 @@ var files embed.FS
 
 // Bundle holds every translation.
 type Bundle struct {
-	b     *goi18n.Bundle
-	cache sync.Map // locale|zone → *Translator
+	b      *goi18n.Bundle
+	cache  sync.Map // locale|zone → *Translator
+	lookup *lookups // CLDR look-ups shared by the bundle's translators
 }
+
+// lookups memoises CLDR look-ups (currency symbols, country names, sorted
+// country lists). One is built with the Bundle, at start-up, and shared by
+// every translator the bundle makes; a translator without one (English())
+// looks up every time.
+type lookups struct {
+	symbols  sync.Map // locale|code → currency symbol
+	names    sync.Map // locale:code → country name
+	sortedMu sync.Mutex
+	sorted   map[string][]string // locale → country codes in collation order
+}
+
+func newLookups() *lookups { return &lookups{sorted: map[string][]string{}} }
 
 // catalogueFile is one locales/<area>.<locale>.toml file.
 type catalogueFile struct {
@@ -53,7 +67,7 @@ func readCatalogue(fsys fs.FS) ([]catalogueFile, error) {
 		base := path.Base(name)
 		parts := strings.Split(strings.TrimSuffix(base, ".toml"), ".")
 		if len(parts) != 2 || !validLocale(parts[1]) {
-			return nil, fmt.Errorf("%s: name translation files <area>.<locale>.toml with locale one of %v", base, models.Locales)
+			return nil, fmt.Errorf("%s: name translation files <area>.<locale>.toml with locale one of %v", base, models.Locales())
 		}
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -99,7 +113,7 @@ func load(fsys fs.FS) (*Bundle, error) {
 			return nil, fmt.Errorf("load %s: %w", f.Name, err)
 		}
 	}
-	return &Bundle{b: b}, nil
+	return &Bundle{b: b, lookup: newLookups()}, nil
 }
 
 // MustLoad is Load for start-up and tests.
@@ -130,7 +144,7 @@ func Messages(locale string) map[string]bool {
 }
 
 // English is a translator for when no request context exists yet.
-var English = &Translator{Locale: "en", Zone: time.UTC}
+func English() *Translator { return &Translator{Locale: "en", Zone: time.UTC} }
 
 // Translator speaks one locale in one time zone. It is immutable and safe
 // for concurrent use.
@@ -138,6 +152,7 @@ type Translator struct {
 	Locale string
 	Zone   *time.Location
 	l      *goi18n.Localizer
+	lookup *lookups // nil: no memo
 }
 
 // For returns a translator for a locale ("en", "fr", "ja") and an IANA time
@@ -154,7 +169,7 @@ func (b *Bundle) For(locale, zone string) *Translator {
 	if err != nil || zone == "" {
 		loc = time.UTC
 	}
-	t := &Translator{Locale: locale, Zone: loc, l: goi18n.NewLocalizer(b.b, locale)}
+	t := &Translator{Locale: locale, Zone: loc, l: goi18n.NewLocalizer(b.b, locale), lookup: b.lookup}
 	if err == nil && zone != "" {
 		// Only valid zone names are cached, so the cache stays bounded.
 		b.cache.Store(key, t)

@@ -2,7 +2,6 @@ package i18n
 
 import (
 	"sort"
-	"sync"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -11,52 +10,62 @@ import (
 	"partnerconsole/models"
 )
 
-var (
-	sortedMu    sync.Mutex
-	sortedCache = map[string][]string{}
-	// nameCache holds country names per locale: every list page's country
-	// filter names ~250 countries, and the CLDR lookup is not free.
-	nameCache sync.Map // locale+code → name
-)
-
 // CountryName is the country's name in the locale ("Royaume-Uni" for GB in
 // French, "イギリス" in Japanese); the code itself when it is unknown.
+//
+// Names are memoised in the bundle's lookups: every list page's country
+// filter names ~250 countries, and the CLDR lookup is not free.
 func (t *Translator) CountryName(code string) string {
 	key := t.locale() + ":" + code
-	if n, ok := nameCache.Load(key); ok {
-		return n.(string)
+	if t != nil && t.lookup != nil {
+		if n, ok := t.lookup.names.Load(key); ok {
+			return n.(string)
+		}
 	}
 	r, err := language.ParseRegion(code)
 	if err != nil {
 		return code
 	}
 	n := regionName(t.locale(), r)
-	nameCache.Store(key, n)
+	if t != nil && t.lookup != nil {
+		t.lookup.names.Store(key, n)
+	}
 	return n
 }
 
-// shortNames are the short forms CLDR gives for names whose display form is
+// shortName is the short form CLDR gives for a name whose display form is
 // long; a country picker shows the short one, as Google's consoles do.
-var shortNames = map[string]map[string]string{
-	"en": {"HK": "Hong Kong", "MO": "Macao"},
-	"fr": {"HK": "Hong Kong", "MO": "Macao"},
-	"ja": {"HK": "香港", "MO": "マカオ"},
+func shortName(locale, region string) (string, bool) {
+	switch region + "|" + locale {
+	case "HK|en", "HK|fr":
+		return "Hong Kong", true
+	case "MO|en", "MO|fr":
+		return "Macao", true
+	case "HK|ja":
+		return "香港", true
+	case "MO|ja":
+		return "マカオ", true
+	}
+	return "", false
 }
 
 // jaReadings are the katakana readings of the Japanese country names that
 // start with kanji, so the list sorts in dictionary (gojūon) order as
-// Japanese readers expect (中国 under チ, 日本 under ニ).
-var jaReadings = map[string]string{
-	"IO": "エイリョウインドヨウチイキ", "VG": "エイリョウヴァージンショトウ", "KR": "カンコク",
-	"UM": "ガッシュウコクリョウユウショウリトウ", "EH": "ニシサハラ", "GQ": "セキドウギニア", "TW": "タイワン",
-	"CF": "チュウオウアフリカキョウワコク", "HK": "ホンコン", "CN": "チュウゴク", "TL": "ヒガシティモール",
-	"ZA": "ミナミアフリカ", "SS": "ミナミスーダン", "AQ": "ナンキョク", "JP": "ニホン", "GF": "フツリョウギアナ",
-	"PF": "フツリョウポリネシア", "TF": "フツリョウキョクナンショトウ", "VI": "ベイリョウヴァージンショトウ",
-	"AS": "ベイリョウサモア", "MP": "キタマリアナショトウ", "KP": "キタチョウセン",
+// Japanese readers expect (中国 under チ, 日本 under ニ). A fresh map per
+// call: it is read once per sorted list.
+func jaReadings() map[string]string {
+	return map[string]string{
+		"IO": "エイリョウインドヨウチイキ", "VG": "エイリョウヴァージンショトウ", "KR": "カンコク",
+		"UM": "ガッシュウコクリョウユウショウリトウ", "EH": "ニシサハラ", "GQ": "セキドウギニア", "TW": "タイワン",
+		"CF": "チュウオウアフリカキョウワコク", "HK": "ホンコン", "CN": "チュウゴク", "TL": "ヒガシティモール",
+		"ZA": "ミナミアフリカ", "SS": "ミナミスーダン", "AQ": "ナンキョク", "JP": "ニホン", "GF": "フツリョウギアナ",
+		"PF": "フツリョウポリネシア", "TF": "フツリョウキョクナンショトウ", "VI": "ベイリョウヴァージンショトウ",
+		"AS": "ベイリョウサモア", "MP": "キタマリアナショトウ", "KP": "キタチョウセン",
+	}
 }
 
 func regionName(locale string, r language.Region) string {
-	if n, ok := shortNames[locale][r.String()]; ok {
+	if n, ok := shortName(locale, r.String()); ok {
 		return n
 	}
 	n := display.Regions(language.Make(locale)).Name(r)
@@ -70,15 +79,24 @@ func regionName(locale string, r language.Region) string {
 // (models.CountryCodes, the same list models.ValidCountry checks), sorted by
 // their names in the locale with the locale's collation.
 func (t *Translator) Countries() []string {
-	return append([]string(nil), sortedCountries(t.locale())...)
+	locale := t.locale()
+	if t == nil || t.lookup == nil {
+		return sortedCountries(locale)
+	}
+	l := t.lookup
+	l.sortedMu.Lock()
+	defer l.sortedMu.Unlock()
+	c, ok := l.sorted[locale]
+	if !ok {
+		c = sortedCountries(locale)
+		l.sorted[locale] = c
+	}
+	return append([]string(nil), c...)
 }
 
+// sortedCountries sorts the country codes by their names in the locale.
 func sortedCountries(locale string) []string {
-	sortedMu.Lock()
-	defer sortedMu.Unlock()
-	if c, ok := sortedCache[locale]; ok {
-		return c
-	}
+	readings := jaReadings()
 	codes := models.CountryCodes()
 	col := collate.New(language.Make(locale))
 	if locale == "ja" {
@@ -92,8 +110,8 @@ func sortedCountries(locale string) []string {
 		switch {
 		case err != nil:
 			names[c] = c
-		case locale == "ja" && jaReadings[c] != "":
-			names[c] = jaReadings[c]
+		case locale == "ja" && readings[c] != "":
+			names[c] = readings[c]
 		default:
 			names[c] = regionName(locale, r)
 		}
@@ -104,6 +122,5 @@ func sortedCountries(locale string) []string {
 		}
 		return codes[i] < codes[j]
 	})
-	sortedCache[locale] = codes
 	return codes
 }

@@ -26,9 +26,11 @@ type AuditFilter struct {
 }
 
 // AuditActions lists the actions the console records, for the log's filter.
-var AuditActions = []string{
-	"user.sign_in", "user.sign_out", "user.sessions_ended", "user.locale_changed",
-	"user.created", "user.updated", "user.disabled", "user.enabled",
-	"customer.created", "customer.updated", "customers.exported",
-	"billing_account.created", "billing_account.updated", "console.onboarded", "user.time_zone_changed",
+func AuditActions() []string {
+	return []string{
+		"user.sign_in", "user.sign_out", "user.sessions_ended", "user.locale_changed",
+		"user.created", "user.updated", "user.disabled", "user.enabled",
+		"customer.created", "customer.updated", "customers.exported",
+		"billing_account.created", "billing_account.updated", "console.onboarded", "user.time_zone_changed",
+	}
 }

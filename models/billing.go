@@ -19,15 +19,19 @@ const (
 )
 
 // InvoiceStates lists every invoice state in display order.
-var InvoiceStates = []InvoiceState{InvoiceOpen, InvoicePaid, InvoiceVoid}
+func InvoiceStates() []InvoiceState {
+	return []InvoiceState{InvoiceOpen, InvoicePaid, InvoiceVoid}
+}
 
-var invoiceMoves = map[InvoiceState][]InvoiceState{
-	InvoiceOpen: {InvoicePaid, InvoiceVoid},
+func invoiceMoves() map[InvoiceState][]InvoiceState {
+	return map[InvoiceState][]InvoiceState{
+		InvoiceOpen: {InvoicePaid, InvoiceVoid},
+	}
 }
 
 // Valid tells whether s is a known state.
 func (s InvoiceState) Valid() bool {
-	for _, x := range InvoiceStates {
+	for _, x := range InvoiceStates() {
 		if x == s {
 			return true
 		}
@@ -37,7 +41,7 @@ func (s InvoiceState) Valid() bool {
 
 // CanMoveTo tells whether an invoice in state s may move to next.
 func (s InvoiceState) CanMoveTo(next InvoiceState) bool {
-	for _, x := range invoiceMoves[s] {
+	for _, x := range invoiceMoves()[s] {
 		if x == next {
 			return true
 		}
@@ -135,7 +139,9 @@ const (
 )
 
 // CreditSources lists every credit source.
-var CreditSources = []CreditSource{CreditCancellation, CreditOverPayment, CreditRefundApproved, CreditProration, CreditManual}
+func CreditSources() []CreditSource {
+	return []CreditSource{CreditCancellation, CreditOverPayment, CreditRefundApproved, CreditProration, CreditManual}
+}
 
 // Credit is a credit note: applied to the next invoices until used up.
 type Credit struct {
@@ -184,13 +190,15 @@ const (
 	PaymentPendingRetry PaymentState = "pending_retry"
 )
 
-var paymentMoves = map[PaymentState][]PaymentState{
-	PaymentPendingRetry: {PaymentSucceeded, PaymentDeclined},
+func paymentMoves() map[PaymentState][]PaymentState {
+	return map[PaymentState][]PaymentState{
+		PaymentPendingRetry: {PaymentSucceeded, PaymentDeclined},
+	}
 }
 
 // CanMoveTo tells whether a payment in state s may move to next.
 func (s PaymentState) CanMoveTo(next PaymentState) bool {
-	for _, x := range paymentMoves[s] {
+	for _, x := range paymentMoves()[s] {
 		if x == next {
 			return true
 		}

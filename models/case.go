@@ -53,66 +53,77 @@ const (
 )
 
 // CaseTypes is the registry of case types.
-var CaseTypes = map[CaseType]CaseTypeSpec{
-	CaseMeetOfflineToOnline: {
-		Label: "Offline Google Meet hardware subscription to online",
-		Fields: []CaseField{
-			{Name: "domain", Label: "Domain", Kind: "text", Required: true},
-			{Name: "subscription_id", Label: "Subscription id", Kind: "text", Required: true},
-			{Name: "renewal_date", Label: "Renewal date", Kind: "date", Required: true},
+func CaseTypes() map[CaseType]CaseTypeSpec {
+	return map[CaseType]CaseTypeSpec{
+		CaseMeetOfflineToOnline: {
+			Label: "Offline Google Meet hardware subscription to online",
+			Fields: []CaseField{
+				{Name: "domain", Label: "Domain", Kind: "text", Required: true},
+				{Name: "subscription_id", Label: "Subscription id", Kind: "text", Required: true},
+				{Name: "renewal_date", Label: "Renewal date", Kind: "date", Required: true},
+			},
+			Actions:       []string{ActionConvertToGracePlan},
+			NeedsCustomer: true,
 		},
-		Actions:       []string{ActionConvertToGracePlan},
-		NeedsCustomer: true,
-	},
-	CaseCSPRefund: {
-		Label: "Purchase/refund of CSP offers on behalf of customers",
-		Fields: []CaseField{
-			{Name: "customer_name", Label: "Customer name", Kind: "text", Required: true},
-			{Name: "tenant_or_domain", Label: "Tenant id or domain", Kind: "text", Required: true},
-			{Name: "order_or_subscription_id", Label: "Order id or subscription id", Kind: "text", Required: true},
-			{Name: "refund_reason", Label: "Refund reason", Kind: "textarea", Required: true},
-			{Name: "amount_requested", Label: "Amount requested", Kind: "money", Required: true},
+		CaseCSPRefund: {
+			Label: "Purchase/refund of CSP offers on behalf of customers",
+			Fields: []CaseField{
+				{Name: "customer_name", Label: "Customer name", Kind: "text", Required: true},
+				{Name: "tenant_or_domain", Label: "Tenant id or domain", Kind: "text", Required: true},
+				{Name: "order_or_subscription_id", Label: "Order id or subscription id", Kind: "text", Required: true},
+				{Name: "refund_reason", Label: "Refund reason", Kind: "textarea", Required: true},
+				{Name: "amount_requested", Label: "Amount requested", Kind: "money", Required: true},
+			},
+			Actions:       []string{ActionApproveRefund},
+			NeedsCustomer: true,
 		},
-		Actions:       []string{ActionApproveRefund},
-		NeedsCustomer: true,
-	},
-	CaseUndoMigration: {
-		Label: "Undo a customer migration",
-		Fields: []CaseField{
-			{Name: "migration_reference", Label: "Migration reference", Kind: "text", Required: true},
-			{Name: "undo_reason", Label: "Why the migration should be undone", Kind: "textarea", Required: true},
+		CaseUndoMigration: {
+			Label: "Undo a customer migration",
+			Fields: []CaseField{
+				{Name: "migration_reference", Label: "Migration reference", Kind: "text", Required: true},
+				{Name: "undo_reason", Label: "Why the migration should be undone", Kind: "textarea", Required: true},
+			},
+			Actions:       []string{ActionUndoMigration},
+			NeedsCustomer: true,
 		},
-		Actions:       []string{ActionUndoMigration},
-		NeedsCustomer: true,
-	},
-	CaseBillingQuestion: {
-		Label: "Billing question",
-		Fields: []CaseField{
-			{Name: "invoice_number", Label: "Invoice number", Kind: "text"},
+		CaseBillingQuestion: {
+			Label: "Billing question",
+			Fields: []CaseField{
+				{Name: "invoice_number", Label: "Invoice number", Kind: "text"},
+			},
 		},
-	},
-	CaseOther: {Label: "Other"},
+		CaseOther: {Label: "Other"},
+	}
 }
 
 // CaseTypeOrder is the order the type picker lists the types in.
-var CaseTypeOrder = []CaseType{CaseCSPRefund, CaseMeetOfflineToOnline, CaseUndoMigration, CaseBillingQuestion, CaseOther}
+func CaseTypeOrder() []CaseType {
+	return []CaseType{CaseCSPRefund, CaseMeetOfflineToOnline, CaseUndoMigration, CaseBillingQuestion, CaseOther}
+}
 
-// ActionLabels are the buttons' labels of registered desk actions.
-var ActionLabels = map[string]string{
-	ActionConvertToGracePlan: "Convert to the online grace plan",
-	ActionApproveRefund:      "Approve the refund and revoke the key",
-	ActionUndoMigration:      "Undo the migration",
+// ActionLabel is the button's label of a registered desk action; "" for an
+// unknown action.
+func ActionLabel(action string) string {
+	switch action {
+	case ActionConvertToGracePlan:
+		return "Convert to the online grace plan"
+	case ActionApproveRefund:
+		return "Approve the refund and revoke the key"
+	case ActionUndoMigration:
+		return "Undo the migration"
+	}
+	return ""
 }
 
 // Valid tells whether t is a known type.
-func (t CaseType) Valid() bool { _, ok := CaseTypes[t]; return ok }
+func (t CaseType) Valid() bool { _, ok := CaseTypes()[t]; return ok }
 
 // Spec returns the type's registry entry.
-func (t CaseType) Spec() CaseTypeSpec { return CaseTypes[t] }
+func (t CaseType) Spec() CaseTypeSpec { return CaseTypes()[t] }
 
 // Label is the type's English label.
 func (t CaseType) Label() string {
-	if s, ok := CaseTypes[t]; ok {
+	if s, ok := CaseTypes()[t]; ok {
 		return s.Label
 	}
 	return string(t)
@@ -120,7 +131,7 @@ func (t CaseType) Label() string {
 
 // Offers tells whether the type offers the named desk action.
 func (t CaseType) Offers(action string) bool {
-	for _, a := range CaseTypes[t].Actions {
+	for _, a := range CaseTypes()[t].Actions {
 		if a == action {
 			return true
 		}
@@ -140,19 +151,23 @@ const (
 )
 
 // CaseStates lists the states in their usual order.
-var CaseStates = []CaseState{CaseOpen, CaseInProgress, CaseWaitingOnPartner, CaseResolved, CaseRejected}
+func CaseStates() []CaseState {
+	return []CaseState{CaseOpen, CaseInProgress, CaseWaitingOnPartner, CaseResolved, CaseRejected}
+}
 
 // caseMoves is the desk's transition table.
-var caseMoves = map[CaseState][]CaseState{
-	CaseOpen:             {CaseInProgress, CaseWaitingOnPartner, CaseResolved, CaseRejected},
-	CaseInProgress:       {CaseWaitingOnPartner, CaseResolved, CaseRejected},
-	CaseWaitingOnPartner: {CaseInProgress, CaseResolved, CaseRejected},
-	CaseResolved:         nil, // only the partner reopens, within ReopenWindow
-	CaseRejected:         nil,
+func caseMoves() map[CaseState][]CaseState {
+	return map[CaseState][]CaseState{
+		CaseOpen:             {CaseInProgress, CaseWaitingOnPartner, CaseResolved, CaseRejected},
+		CaseInProgress:       {CaseWaitingOnPartner, CaseResolved, CaseRejected},
+		CaseWaitingOnPartner: {CaseInProgress, CaseResolved, CaseRejected},
+		CaseResolved:         nil, // only the partner reopens, within ReopenWindow
+		CaseRejected:         nil,
+	}
 }
 
 // Valid tells whether s is a known state.
-func (s CaseState) Valid() bool { _, ok := caseMoves[s]; return ok }
+func (s CaseState) Valid() bool { _, ok := caseMoves()[s]; return ok }
 
 // Closed tells whether the case is resolved or rejected.
 func (s CaseState) Closed() bool { return s == CaseResolved || s == CaseRejected }
@@ -176,7 +191,7 @@ func (s CaseState) Label() string {
 
 // CanMoveTo tells whether the desk may move a case from s to t.
 func (s CaseState) CanMoveTo(t CaseState) bool {
-	for _, x := range caseMoves[s] {
+	for _, x := range caseMoves()[s] {
 		if x == t {
 			return true
 		}
@@ -185,7 +200,7 @@ func (s CaseState) CanMoveTo(t CaseState) bool {
 }
 
 // NextStates lists where the desk may move a case from s.
-func (s CaseState) NextStates() []CaseState { return caseMoves[s] }
+func (s CaseState) NextStates() []CaseState { return caseMoves()[s] }
 
 // Impact is how badly the partner is affected.
 type Impact string
@@ -198,11 +213,13 @@ const (
 )
 
 // Impacts lists the impacts from least to most severe.
-var Impacts = []Impact{ImpactLow, ImpactMedium, ImpactHigh, ImpactCritical}
+func Impacts() []Impact {
+	return []Impact{ImpactLow, ImpactMedium, ImpactHigh, ImpactCritical}
+}
 
 // Valid tells whether i is a known impact.
 func (i Impact) Valid() bool {
-	for _, x := range Impacts {
+	for _, x := range Impacts() {
 		if x == i {
 			return true
 		}
@@ -569,9 +586,11 @@ type Upload struct {
 	Size int64 // as declared; Data's length decides
 }
 
-var allowedByExt = map[string]string{
-	".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-	".txt": "text/plain", ".csv": "text/csv", ".log": "text/plain",
+func allowedByExt() map[string]string {
+	return map[string]string{
+		".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+		".txt": "text/plain", ".csv": "text/csv", ".log": "text/plain",
+	}
 }
 
 // CheckUpload decides whether a file may be attached, by its content: PDF,
@@ -590,7 +609,7 @@ func CheckUpload(u Upload) (name, contentType string, err error) {
 		sniffed = sniffed[:i]
 	}
 	ext := strings.ToLower(path.Ext(name))
-	want, known := allowedByExt[ext]
+	want, known := allowedByExt()[ext]
 	bad := &Error{Code: CodeInvalid, Field: "files", Message: "One of the files is not a PDF, PNG, JPEG, TXT or CSV file (its content decides, not its name)."}
 	if ext != "" && !known {
 		return name, "", bad

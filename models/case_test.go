@@ -15,8 +15,8 @@ func TestCaseStateMachineEveryPair(t *testing.T) {
 		{CaseInProgress, CaseWaitingOnPartner}: true, {CaseInProgress, CaseResolved}: true, {CaseInProgress, CaseRejected}: true,
 		{CaseWaitingOnPartner, CaseInProgress}: true, {CaseWaitingOnPartner, CaseResolved}: true, {CaseWaitingOnPartner, CaseRejected}: true,
 	}
-	for _, from := range CaseStates {
-		for _, to := range CaseStates {
+	for _, from := range CaseStates() {
+		for _, to := range CaseStates() {
 			want := allowed[[2]CaseState{from, to}]
 			if got := from.CanMoveTo(to); got != want {
 				t.Errorf("%s → %s: CanMoveTo %v, want %v", from, to, got, want)
@@ -131,7 +131,7 @@ func validCase(t CaseType) CaseInput {
 }
 
 func TestCaseTypesRequireTheirFields(t *testing.T) {
-	for _, ct := range CaseTypeOrder {
+	for _, ct := range CaseTypeOrder() {
 		in := validCase(ct)
 		in.Normalize()
 		if err := in.Validate("EUR"); err != nil {
@@ -160,7 +160,7 @@ func TestCaseTypesRequireTheirFields(t *testing.T) {
 	}
 	// The refund type asks for what R-SW-6 lists.
 	var names []string
-	for _, f := range CaseTypes[CaseCSPRefund].Fields {
+	for _, f := range CaseTypes()[CaseCSPRefund].Fields {
 		names = append(names, f.Name)
 	}
 	if got := strings.Join(names, ","); got != "customer_name,tenant_or_domain,order_or_subscription_id,refund_reason,amount_requested" {
@@ -302,11 +302,11 @@ func TestNoticeKindsHaveLabelsAndArgsRoundTrip(t *testing.T) {
 			t.Errorf("%s has no label", k)
 		}
 		found := false
-		for _, x := range NoticeKinds {
+		for _, x := range NoticeKinds() {
 			found = found || x == k
 		}
 		if !found {
-			t.Errorf("%s missing from NoticeKinds", k)
+			t.Errorf("%s missing from NoticeKinds()", k)
 		}
 	}
 	args := ArgsFromPairs([]any{"ID", int64(12), "Title", "Hello", 3, "ignored", "Odd"})

@@ -104,17 +104,20 @@ const iso4217 = "AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND
 	"SAR SBD SCR SDG SEK SGD SHP SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS " +
 	"UAH UGX USD UYU UZS VND VUV WST XAF XCD XOF XPF YER ZAR ZMW"
 
-var (
-	countrySet  = codeSet(iso3166)
-	currencySet = codeSet(iso4217)
-)
-
-func codeSet(list string) map[string]bool {
-	m := map[string]bool{}
-	for _, c := range strings.Fields(list) {
-		m[c] = true
+// inCodeList tells whether code is one of the space-separated codes of list
+// (a scan of the constant: no table to build or keep).
+func inCodeList(list, code string) bool {
+	for code != "" {
+		i := strings.IndexByte(list, ' ')
+		if i < 0 {
+			return list == code
+		}
+		if list[:i] == code {
+			return true
+		}
+		list = list[i+1:]
 	}
-	return m
+	return false
 }
 
 // CountryCodes lists the ISO 3166-1 alpha-2 codes ValidCountry accepts, in
@@ -126,10 +129,10 @@ func CurrencyCodes() []string { return strings.Fields(iso4217) }
 
 // ValidCountry tells whether code is an assigned ISO 3166-1 alpha-2 country
 // code (upper case).
-func ValidCountry(code string) bool { return countrySet[code] }
+func ValidCountry(code string) bool { return inCodeList(iso3166, code) }
 
 // ValidCurrency tells whether code is an ISO 4217 currency in use (upper case).
-func ValidCurrency(code string) bool { return currencySet[code] }
+func ValidCurrency(code string) bool { return inCodeList(iso4217, code) }
 
 // ValidEmail checks an address is a bare, well-formed email whose domain is a
 // valid DNS name (no IP literals, no leading or trailing hyphens).

@@ -144,7 +144,7 @@ func TestValidCountry(t *testing.T) {
 	cases := map[string]bool{
 		"FR": true, "GB": true, "US": true, "JP": true, "DE": true, "SE": true, "CH": true, "AU": true, "CA": true, "NL": true,
 		"AQ": true, "AX": true, "CW": true, "SS": true, "BQ": true,
-		"fr": false, "Fr": false, "FRA": false, "F": false, "": false, " FR": false,
+		"fr": false, "Fr": false, "FRA": false, "F": false, "": false, " FR": false, "FR ": false, "FR GA": false, "R G": false,
 		"UK": false,                                                     // exceptionally reserved: the code is GB
 		"EU": false,                                                     // a union, not a country
 		"UN": false,                                                     // United Nations

@@ -15,11 +15,13 @@ const GraceDays = 30
 
 // MeetCountries are the countries where Meet hardware can move online
 // (R-MEET-1 criterion 3), in the article's order.
-var MeetCountries = []string{"US", "FR", "GB", "JP", "SE", "CA", "CH", "AU", "DE", "NL"}
+func MeetCountries() []string {
+	return []string{"US", "FR", "GB", "JP", "SE", "CA", "CH", "AU", "DE", "NL"}
+}
 
 // MeetCountry tells whether code is in MeetCountries.
 func MeetCountry(code string) bool {
-	for _, c := range MeetCountries {
+	for _, c := range MeetCountries() {
 		if c == code {
 			return true
 		}
@@ -458,32 +460,36 @@ const (
 )
 
 // ResellerSteps are the nine steps of the article's reseller path.
-var ResellerSteps = []StepSpec{
-	{StepEligible, "Eligibility passed", ByReseller},
-	{StepCustomerRequest, "The customer asked this reseller to migrate; other resellers (and the distributor) informed", ByReseller},
-	{StepCaseFiled, "Support case filed, 48 to 24 hours before the renewal", ByReseller},
-	{StepGrace, "Support converted the subscription to a temporary online grace plan", ByDesk},
-	{StepResellerID, "Public reseller id given to the customer", ByReseller},
-	{StepToken, "The customer created a transfer token", ByCustomer},
-	{StepOffer, "Offer for the total quantity sent", ByReseller},
-	{StepAccepted, "The customer accepted the offer; the subscription is online", ByCustomer},
-	{StepConfirmed, "The reseller confirmed it sees the subscription", ByReseller},
+func ResellerSteps() []StepSpec {
+	return []StepSpec{
+		{StepEligible, "Eligibility passed", ByReseller},
+		{StepCustomerRequest, "The customer asked this reseller to migrate; other resellers (and the distributor) informed", ByReseller},
+		{StepCaseFiled, "Support case filed, 48 to 24 hours before the renewal", ByReseller},
+		{StepGrace, "Support converted the subscription to a temporary online grace plan", ByDesk},
+		{StepResellerID, "Public reseller id given to the customer", ByReseller},
+		{StepToken, "The customer created a transfer token", ByCustomer},
+		{StepOffer, "Offer for the total quantity sent", ByReseller},
+		{StepAccepted, "The customer accepted the offer; the subscription is online", ByCustomer},
+		{StepConfirmed, "The reseller confirmed it sees the subscription", ByReseller},
+	}
 }
 
 // DirectSteps are the direct path's steps.
-var DirectSteps = []StepSpec{
-	{DirectStepEligible, "Eligibility passed", ByDesk},
-	{DirectStepOffer, "Direct offer sent, at least 7 days before the renewal", ByDesk},
-	{DirectStepAccepted, "The customer accepted the offer; the subscription is online", ByCustomer},
-	{DirectStepConfirmed, "The sales representative confirmed the migration is complete", ByDesk},
+func DirectSteps() []StepSpec {
+	return []StepSpec{
+		{DirectStepEligible, "Eligibility passed", ByDesk},
+		{DirectStepOffer, "Direct offer sent, at least 7 days before the renewal", ByDesk},
+		{DirectStepAccepted, "The customer accepted the offer; the subscription is online", ByCustomer},
+		{DirectStepConfirmed, "The sales representative confirmed the migration is complete", ByDesk},
+	}
 }
 
 // Steps lists the migration's path.
 func (m MeetMigration) Steps() []StepSpec {
 	if m.Path == PathDirect {
-		return DirectSteps
+		return DirectSteps()
 	}
-	return ResellerSteps
+	return ResellerSteps()
 }
 
 // NextStep is the first step not done, 0 when all are.

@@ -82,13 +82,19 @@ func StepUpNeeded(lastCodeAt *time.Time, now time.Time) bool {
 // TOTPStep is the RFC 6238 time-step counter of t.
 func TOTPStep(t time.Time) int64 { return t.Unix() / int64(TOTPPeriod/time.Second) }
 
-var (
-	errCodeFormat = &Error{Code: CodeInvalid, Field: "code", Message: "Enter the 6-digit code from your authenticator app, or a recovery code."}
-	// ErrCodeWrong is the answer for a wrong, expired or already used code.
-	ErrCodeWrong = &Error{Code: CodeInvalid, Field: "code", Message: "That code is not right. Wait for the next code and try again."}
-	// ErrCodeThrottled answers too many wrong codes.
-	ErrCodeThrottled = &Error{Code: CodeTooMany, Field: "code", Message: "Too many wrong codes. Wait a few minutes and try again."}
-)
+func errCodeFormat() *Error {
+	return &Error{Code: CodeInvalid, Field: "code", Message: "Enter the 6-digit code from your authenticator app, or a recovery code."}
+}
+
+// ErrCodeWrong is the answer for a wrong, expired or already used code.
+func ErrCodeWrong() *Error {
+	return &Error{Code: CodeInvalid, Field: "code", Message: "That code is not right. Wait for the next code and try again."}
+}
+
+// ErrCodeThrottled answers too many wrong codes.
+func ErrCodeThrottled() *Error {
+	return &Error{Code: CodeTooMany, Field: "code", Message: "Too many wrong codes. Wait a few minutes and try again."}
+}
 
 // CodeKind says what a typed code is.
 type CodeKind int
@@ -116,7 +122,7 @@ func ParseCode(s string) (CodeKind, string, error) {
 	case len(c) == recoveryLen && allIn(c, recoveryAlphabet):
 		return CodeKindRecovery, c, nil
 	}
-	return CodeKindNone, "", errCodeFormat
+	return CodeKindNone, "", errCodeFormat()
 }
 
 func allIn(s, set string) bool {
@@ -145,7 +151,7 @@ func CheckTOTP(secret, code string, now time.Time, lastStep int64) (int64, error
 		}
 	}
 	if found < 0 || found <= lastStep {
-		return 0, ErrCodeWrong
+		return 0, ErrCodeWrong()
 	}
 	return found, nil
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -30,45 +31,56 @@ const (
 )
 
 // NoticeKinds lists every kind in the order the email settings show them.
-var NoticeKinds = []NoticeKind{
-	NoticeCaseFiled, NoticeCaseCommented, NoticeCaseStateChanged,
-	NoticeOfferSent, NoticeOfferAccepted, NoticeOfferDeclined, NoticeOfferExpiring,
-	NoticeTokenUsed, NoticeGraceConversion, NoticeResellerIDShared, NoticeMigrationStep,
-	NoticeInvitation, NoticeMigrationDone, NoticeRenewal, NoticeSuspension, NoticeGeneral,
-}
-
-var noticeLabels = map[NoticeKind]string{
-	NoticeCaseFiled:        "A support case is filed",
-	NoticeCaseCommented:    "A support case has a new comment",
-	NoticeCaseStateChanged: "A support case changes state",
-	NoticeOfferSent:        "An offer is sent",
-	NoticeOfferAccepted:    "An offer is accepted",
-	NoticeOfferDeclined:    "An offer is declined",
-	NoticeOfferExpiring:    "An offer is about to expire",
-	NoticeTokenUsed:        "A transfer token is used",
-	NoticeGraceConversion:  "A subscription moves to a grace plan",
-	NoticeResellerIDShared: "A reseller id is shared",
-	NoticeMigrationStep:    "A Meet migration moves on",
-	NoticeInvitation:       "A console connection invitation",
-	NoticeMigrationDone:    "A customer migration is done",
-	NoticeRenewal:          "A renewal is coming up",
-	NoticeSuspension:       "A subscription is suspended",
-	NoticeGeneral:          "Other announcements",
+func NoticeKinds() []NoticeKind {
+	return []NoticeKind{
+		NoticeCaseFiled, NoticeCaseCommented, NoticeCaseStateChanged,
+		NoticeOfferSent, NoticeOfferAccepted, NoticeOfferDeclined, NoticeOfferExpiring,
+		NoticeTokenUsed, NoticeGraceConversion, NoticeResellerIDShared, NoticeMigrationStep,
+		NoticeInvitation, NoticeMigrationDone, NoticeRenewal, NoticeSuspension, NoticeGeneral,
+	}
 }
 
 // Label is the kind's user-facing label (an English message id).
 func (k NoticeKind) Label() string {
-	if l, ok := noticeLabels[k]; ok {
-		return l
+	switch k {
+	case NoticeCaseFiled:
+		return "A support case is filed"
+	case NoticeCaseCommented:
+		return "A support case has a new comment"
+	case NoticeCaseStateChanged:
+		return "A support case changes state"
+	case NoticeOfferSent:
+		return "An offer is sent"
+	case NoticeOfferAccepted:
+		return "An offer is accepted"
+	case NoticeOfferDeclined:
+		return "An offer is declined"
+	case NoticeOfferExpiring:
+		return "An offer is about to expire"
+	case NoticeTokenUsed:
+		return "A transfer token is used"
+	case NoticeGraceConversion:
+		return "A subscription moves to a grace plan"
+	case NoticeResellerIDShared:
+		return "A reseller id is shared"
+	case NoticeMigrationStep:
+		return "A Meet migration moves on"
+	case NoticeInvitation:
+		return "A console connection invitation"
+	case NoticeMigrationDone:
+		return "A customer migration is done"
+	case NoticeRenewal:
+		return "A renewal is coming up"
+	case NoticeSuspension:
+		return "A subscription is suspended"
+	case NoticeGeneral:
+		return "Other announcements"
 	}
 	return string(k)
 }
 
 // Valid tells whether k is a known kind.
-func (k NoticeKind) Valid() bool {
-	_, ok := noticeLabels[k]
-	return ok
-}
+func (k NoticeKind) Valid() bool { return slices.Contains(NoticeKinds(), k) }
 
 // NoticeArgs are the name/value pairs a notice's title and body fill their
 // {{.Name}} placeholders with. They are stored as JSON and applied in each

@@ -19,18 +19,22 @@ const (
 )
 
 // OfferStates lists the states in display order.
-var OfferStates = []OfferState{OfferDraft, OfferSent, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn}
+func OfferStates() []OfferState {
+	return []OfferState{OfferDraft, OfferSent, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn}
+}
 
 // offerMoves is the transition table: draft → sent → accepted | declined |
 // expired | withdrawn; a draft may also be withdrawn (discarded).
-var offerMoves = map[OfferState][]OfferState{
-	OfferDraft: {OfferSent, OfferWithdrawn},
-	OfferSent:  {OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn},
+func offerMoves() map[OfferState][]OfferState {
+	return map[OfferState][]OfferState{
+		OfferDraft: {OfferSent, OfferWithdrawn},
+		OfferSent:  {OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn},
+	}
 }
 
 // Valid tells whether s is a known state.
 func (s OfferState) Valid() bool {
-	for _, x := range OfferStates {
+	for _, x := range OfferStates() {
 		if x == s {
 			return true
 		}
@@ -40,7 +44,7 @@ func (s OfferState) Valid() bool {
 
 // CanMoveTo tells whether the table allows s → t.
 func (s OfferState) CanMoveTo(t OfferState) bool {
-	for _, x := range offerMoves[s] {
+	for _, x := range offerMoves()[s] {
 		if x == t {
 			return true
 		}
@@ -49,7 +53,7 @@ func (s OfferState) CanMoveTo(t OfferState) bool {
 }
 
 // Final tells whether nothing can happen to the offer any more.
-func (s OfferState) Final() bool { return len(offerMoves[s]) == 0 }
+func (s OfferState) Final() bool { return len(offerMoves()[s]) == 0 }
 
 // Label is the state's English label.
 func (s OfferState) Label() string {

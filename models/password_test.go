@@ -62,4 +62,9 @@ func TestHashPassword(t *testing.T) {
 	if !phcArgon2id.MatchString(models.DummyPasswordHash()) || !models.CheckPassword(models.DummyPasswordHash(), "dummy password for timing") {
 		t.Error("DummyPasswordHash is not a usable argon2id hash")
 	}
+	// It costs what a real check costs: the same parameters as a new hash.
+	params := func(h string) string { return strings.Join(strings.Split(h, "$")[1:4], "$") }
+	if fresh, _ := models.HashPassword("x"); params(fresh) != params(models.DummyPasswordHash()) {
+		t.Errorf("DummyPasswordHash has %s, HashPassword makes %s: make a new dummy hash", params(models.DummyPasswordHash()), params(fresh))
+	}
 }

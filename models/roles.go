@@ -1,5 +1,7 @@
 package models
 
+import "slices"
+
 // OrgKind says which portal an organisation's users sign in to.
 type OrgKind string
 
@@ -112,30 +114,55 @@ const (
 )
 
 // permRoles grants permissions by permission rather than by role, so each
-// area adds its own block without touching rolePerms' lines.
-var permRoles = map[Permission][]Role{
+// area adds its own block without touching roleHolds' lines. A switch, not
+// a package map: Can runs on every request, and no importer can change it.
+func permRoles(p Permission) []Role {
+	switch p {
 	// ---- Billing core (issue 9) ----
-	PermBillingRead: {RoleSuperAdmin, RoleCustomerAdmin, RoleCustomerBilling, RoleSupportEngineer, RoleSalesRep, RoleOperatorAdmin},
-	PermBillingPay:  {RoleSuperAdmin, RoleCustomerBilling},
-	PermIssueCredit: {RoleOperatorAdmin, RoleSupportEngineer},
+	case PermBillingRead:
+		return []Role{RoleSuperAdmin, RoleCustomerAdmin, RoleCustomerBilling, RoleSupportEngineer, RoleSalesRep, RoleOperatorAdmin}
+	case PermBillingPay:
+		return []Role{RoleSuperAdmin, RoleCustomerBilling}
+	case PermIssueCredit:
+		return []Role{RoleOperatorAdmin, RoleSupportEngineer}
 	// ---- Subscription life (issue 9) ----
-	PermManageLicences:       {RoleSuperAdmin, RoleAdminAgent, RoleCustomerAdmin},
-	PermSuspendSubscriptions: {RoleSuperAdmin, RoleAdminAgent},
+	case PermManageLicences:
+		return []Role{RoleSuperAdmin, RoleAdminAgent, RoleCustomerAdmin}
+	case PermSuspendSubscriptions:
+		return []Role{RoleSuperAdmin, RoleAdminAgent}
 	// ---- Billing pay (issue 9) ----
-	PermPaymentMethods: {RoleSuperAdmin, RoleCustomerAdmin},
+	case PermPaymentMethods:
+		return []Role{RoleSuperAdmin, RoleCustomerAdmin}
+	}
+	return nil
 }
 
-var rolePerms = map[Role][]Permission{
-	RoleSuperAdmin:      {PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers, PermResetSecondFactor},
-	RoleAdminAgent:      {PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
-	RoleSalesAgent:      {PermReadCustomers, PermReadAudit, PermFileCases, PermOffers},
-	RoleHelpdeskAgent:   {PermReadCustomers, PermReadAudit, PermFileCases},
-	RoleCustomerAdmin:   {PermViewOwnOrg, PermReadAudit, PermOfferAccept, PermTokens, PermAcceptTerms},
-	RoleCustomerBilling: {PermViewOwnOrg, PermReadAudit},
-	RoleCustomerViewer:  {PermViewOwnOrg, PermReadAudit},
-	RoleSupportEngineer: {PermDeskConsoles, PermDeskCustomers, PermReadAudit, PermWorkCases, PermDeskMail},
-	RoleSalesRep:        {PermDeskConsoles, PermDeskCustomers, PermReadAudit, PermDirectOffers},
-	RoleOperatorAdmin:   {PermDeskConsoles, PermDeskCustomers, PermOnboardConsole, PermReadAudit, PermWorkCases, PermDeskMail, PermResetSecondFactor},
+// roleHolds tells whether the role holds p; each case lists the role's
+// permissions (the lists stay on the stack: Can allocates nothing).
+func roleHolds(r Role, p Permission) bool {
+	switch r {
+	case RoleSuperAdmin:
+		return slices.Contains([]Permission{PermManageUsers, PermManageBilling, PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers, PermResetSecondFactor}, p)
+	case RoleAdminAgent:
+		return slices.Contains([]Permission{PermViewSettings, PermReadCustomers, PermReadAudit, PermFileCases, PermOffers}, p)
+	case RoleSalesAgent:
+		return slices.Contains([]Permission{PermReadCustomers, PermReadAudit, PermFileCases, PermOffers}, p)
+	case RoleHelpdeskAgent:
+		return slices.Contains([]Permission{PermReadCustomers, PermReadAudit, PermFileCases}, p)
+	case RoleCustomerAdmin:
+		return slices.Contains([]Permission{PermViewOwnOrg, PermReadAudit, PermOfferAccept, PermTokens, PermAcceptTerms}, p)
+	case RoleCustomerBilling:
+		return slices.Contains([]Permission{PermViewOwnOrg, PermReadAudit}, p)
+	case RoleCustomerViewer:
+		return slices.Contains([]Permission{PermViewOwnOrg, PermReadAudit}, p)
+	case RoleSupportEngineer:
+		return slices.Contains([]Permission{PermDeskConsoles, PermDeskCustomers, PermReadAudit, PermWorkCases, PermDeskMail}, p)
+	case RoleSalesRep:
+		return slices.Contains([]Permission{PermDeskConsoles, PermDeskCustomers, PermReadAudit, PermDirectOffers}, p)
+	case RoleOperatorAdmin:
+		return slices.Contains([]Permission{PermDeskConsoles, PermDeskCustomers, PermOnboardConsole, PermReadAudit, PermWorkCases, PermDeskMail, PermResetSecondFactor}, p)
+	}
+	return false
 }
 
 // Actor is who does something: the signed-in user, their organisation and
@@ -163,12 +190,10 @@ func (a Actor) Can(p Permission) bool {
 	case PermMigrateCustomers:
 		return a.Role == RoleSuperAdmin || (a.Role.Kind() == OrgConsole && a.Role != RoleHelpdeskAgent && a.CanMigrateCustomers)
 	}
-	for _, x := range rolePerms[a.Role] {
-		if x == p {
-			return true
-		}
+	if roleHolds(a.Role, p) {
+		return true
 	}
-	for _, r := range permRoles[p] {
+	for _, r := range permRoles(p) {
 		if r == a.Role {
 			return true
 		}
@@ -188,4 +213,4 @@ func (a Actor) Require(p Permission) error {
 func (a Actor) IsDesk() bool { return a.OrgKind == OrgOperator }
 
 // System is the actor for background jobs and demo data.
-var System = Actor{Name: "system", OrgKind: OrgOperator, Role: RoleOperatorAdmin}
+func System() Actor { return Actor{Name: "system", OrgKind: OrgOperator, Role: RoleOperatorAdmin} }

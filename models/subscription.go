@@ -13,7 +13,9 @@ const (
 )
 
 // Plans lists every plan in display order.
-var Plans = []Plan{PlanFlexible, PlanAnnualMonthly, PlanAnnualPrepaid, PlanTrial}
+func Plans() []Plan {
+	return []Plan{PlanFlexible, PlanAnnualMonthly, PlanAnnualPrepaid, PlanTrial}
+}
 
 // SubChannel says whether a subscription is managed online in a console or
 // offline (by order forms).

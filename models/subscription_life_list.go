@@ -19,7 +19,9 @@ type SubscriptionFilter struct {
 }
 
 // RenewalWindows are the renewal filter's choices, in days.
-var RenewalWindows = []int{7, 30, 60}
+func RenewalWindows() []int {
+	return []int{7, 30, 60}
+}
 
 // ParseSubscriptionFilter reads the list's query parameters; a value that is
 // not one of the choices means "any".
@@ -36,7 +38,7 @@ func ParseSubscriptionFilter(get func(string) string) SubscriptionFilter {
 	if f.BillingAccountID < 0 {
 		f.BillingAccountID = 0
 	}
-	for _, p := range Plans {
+	for _, p := range Plans() {
 		if string(p) == get("plan") {
 			f.Plan = p
 		}
@@ -47,7 +49,7 @@ func ParseSubscriptionFilter(get func(string) string) SubscriptionFilter {
 		}
 	}
 	if n, err := strconv.Atoi(get("renewal")); err == nil {
-		for _, w := range RenewalWindows {
+		for _, w := range RenewalWindows() {
 			if n == w {
 				f.RenewalWithin = n
 			}

@@ -24,11 +24,13 @@ type User struct {
 }
 
 // Locales the interface speaks (R-I18N-1).
-var Locales = []string{"en", "fr", "ja"}
+func Locales() []string {
+	return []string{"en", "fr", "ja"}
+}
 
 // ValidLocale tells whether the interface speaks l.
 func ValidLocale(l string) bool {
-	for _, x := range Locales {
+	for _, x := range Locales() {
 		if x == l {
 			return true
 		}
@@ -79,10 +81,12 @@ func (in UserInput) Validate(kind OrgKind, creating bool) error {
 
 // TimeZones are the zones offered in the account page's picker; any IANA
 // zone name is accepted.
-var TimeZones = []string{
-	"UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Amsterdam", "Europe/Stockholm", "Europe/Zurich",
-	"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto", "America/Vancouver",
-	"Asia/Tokyo", "Asia/Singapore", "Asia/Kolkata", "Australia/Sydney", "Australia/Perth", "Pacific/Auckland",
+func TimeZones() []string {
+	return []string{
+		"UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Amsterdam", "Europe/Stockholm", "Europe/Zurich",
+		"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto", "America/Vancouver",
+		"Asia/Tokyo", "Asia/Singapore", "Asia/Kolkata", "Australia/Sydney", "Australia/Perth", "Pacific/Auckland",
+	}
 }
 
 // SessionView is a session as its owner sees it in the list.

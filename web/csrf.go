@@ -11,7 +11,9 @@ import (
 )
 
 // errCSRF refuses a state-changing request without the session's token.
-var errCSRF = &models.Error{Code: models.CodeForbidden, Message: "This form has expired. Reload the page and try again."}
+func errCSRF() *models.Error {
+	return &models.Error{Code: models.CodeForbidden, Message: "This form has expired. Reload the page and try again."}
+}
 
 // boundCSRF protects every state-changing request (issue 8 §3). echo's CSRF
 // middleware compared a cookie with the form, so whoever could plant a cookie
@@ -44,14 +46,14 @@ func boundCSRF(sess *cookieSessions) echo.MiddlewareFunc {
 				c.Set(handlers.KeyCSRF, want)
 				return next(c)
 			case "cross-site":
-				return errCSRF
+				return errCSRF()
 			}
 			got := c.Request().Header.Get("X-CSRF-Token")
 			if got == "" {
 				got = c.FormValue("_csrf")
 			}
 			if want == "" || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-				return errCSRF
+				return errCSRF()
 			}
 			c.Set(handlers.KeyCSRF, want)
 			return next(c)

@@ -48,10 +48,14 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-var errBadSignIn = &models.Error{Code: models.CodeUnauthorized, Field: "email", Message: "Email or password is not right."}
+func errBadSignIn() *models.Error {
+	return &models.Error{Code: models.CodeUnauthorized, Field: "email", Message: "Email or password is not right."}
+}
 
 // ErrThrottled is returned when too many sign-ins failed recently.
-var ErrThrottled = &models.Error{Code: models.CodeTooMany, Field: "email", Message: "Too many failed attempts. Wait a few minutes and try again."}
+func ErrThrottled() *models.Error {
+	return &models.Error{Code: models.CodeTooMany, Field: "email", Message: "Too many failed attempts. Wait a few minutes and try again."}
+}
 
 // SignIn checks the password and opens a new session. The failure message is
 // the same for an unknown email, a wrong password and a disabled user.

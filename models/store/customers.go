@@ -207,7 +207,9 @@ func (s *Store) CustomerSubscriptions(ctx context.Context, a models.Actor, custo
 	return subs, nil
 }
 
-var errDomainTaken = &models.Error{Code: models.CodeInvalid, Field: "domain", Message: "This domain is already registered on the platform."}
+func errDomainTaken() *models.Error {
+	return &models.Error{Code: models.CodeInvalid, Field: "domain", Message: "This domain is already registered on the platform."}
+}
 
 // CreateCustomer adds a customer to the actor's console (needs customers.add).
 func (s *Store) CreateCustomer(ctx context.Context, a models.Actor, in models.CustomerInput) (models.Customer, error) {
@@ -230,7 +232,7 @@ func (s *Store) CreateCustomer(ctx context.Context, a models.Actor, in models.Cu
 			ContactEmail: in.ContactEmail, ContactPhone: in.ContactPhone, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&c).Error; err != nil {
 			if uniqueViolation(err, "customers_domain_key") {
-				return errDomainTaken
+				return errDomainTaken()
 			}
 			return fmt.Errorf("create customer: %w", err)
 		}
@@ -263,7 +265,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, a models.Actor, id int64, in
 		c.UpdatedAt = now
 		if err := tx.Save(&c).Error; err != nil {
 			if uniqueViolation(err, "customers_domain_key") {
-				return errDomainTaken
+				return errDomainTaken()
 			}
 			return fmt.Errorf("update customer %d: %w", id, err)
 		}

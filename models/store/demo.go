@@ -59,7 +59,7 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 			return nil, err
 		}
 	}
-	op := models.System
+	op := models.System()
 	op.OrgID = opID
 	c1, _, err := s.OnboardConsole(ctx, op, models.ConsoleInput{Name: "Northwind Cloud Resellers", Country: "FR", DefaultCurrency: "EUR",
 		Tier: models.TierDirect, AdminName: "Nadia Super", AdminEmail: "super@northwind.example", AdminPassword: DemoPassword})

@@ -43,7 +43,7 @@ func TestDemoInvoices(t *testing.T) {
 	if fjord.TaxMinor == 0 || fjord.Currency != "SEK" {
 		t.Errorf("Fjord's invoice = %+v", fjord)
 	}
-	desk := models.System
+	desk := models.System()
 	var nw models.Invoice
 	db.Gorm.Raw(`SELECT i.* FROM invoices i JOIN billing_accounts ba ON ba.id = i.billing_account_id WHERE ba.name = 'Northwind EUR' ORDER BY period_start DESC LIMIT 1`).Scan(&nw)
 	v, err := db.Store.Invoice(bg, desk, nw.ID)

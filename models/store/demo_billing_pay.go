@@ -49,7 +49,7 @@ VALUES (?, 'Fjord Direct EUR', 'EUR', 'Fjord Direct AB', ?, ?) RETURNING id`, fj
 		if err != nil {
 			return err
 		}
-		if _, err := insertCard(tx, models.System, acc, s.processor().Name(), card, true, now); err != nil {
+		if _, err := insertCard(tx, models.System(), acc, s.processor().Name(), card, true, now); err != nil {
 			return err
 		}
 		// Évora Conseil: billed through its own Northwind account, an

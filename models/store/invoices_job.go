@@ -117,7 +117,7 @@ ON CONFLICT (billing_account_id, period_start) DO NOTHING RETURNING id`,
 	if org != nil {
 		orgs = append(orgs, *org)
 	}
-	if err := audit(tx, auditEntry{Actor: models.System, At: now, Action: "invoice.issued", RecordType: "invoice", RecordID: id,
+	if err := audit(tx, auditEntry{Actor: models.System(), At: now, Action: "invoice.issued", RecordType: "invoice", RecordID: id,
 		After: map[string]any{"billing_account_id": accountID, "period_start": ms.Format("2006-01-02"), "total_minor": inv.TotalMinor,
 			"currency": inv.Currency, "lines": len(d.Lines)}, Orgs: orgs}); err != nil {
 		return false, err

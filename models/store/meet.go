@@ -369,7 +369,7 @@ func (s *Store) ShareResellerID(ctx context.Context, a models.Actor, customerID 
 		if err := tx.Take(&con, a.OrgID).Error; err != nil {
 			return fmt.Errorf("load console: %w", err)
 		}
-		if err := notifyOrg(tx, now, customerID, customerAdmins, Notice{Kind: models.NoticeResellerIDShared,
+		if err := notifyOrg(tx, now, customerID, customerAdmins(), Notice{Kind: models.NoticeResellerIDShared,
 			Title: "{{.Reseller}} shared its public reseller id: {{.ID}}",
 			Body:  "Create a transfer token for the reseller id {{.ID}} and give it to {{.Reseller}} to finish moving your Meet hardware licences online.",
 			Args:  []any{"Reseller", con.Name, "ID", con.PublicResellerID}, Link: "/admin/tokens?reseller_id=" + con.PublicResellerID}); err != nil {
@@ -445,7 +445,7 @@ func convertToGracePlan(tx *gorm.DB, now time.Time, a models.Actor, c *models.Su
 		return models.Msg{}, err
 	}
 	if m.ConsoleID != nil {
-		if err := notifyOrg(tx, now, *m.ConsoleID, offerRoles, Notice{Kind: models.NoticeGraceConversion,
+		if err := notifyOrg(tx, now, *m.ConsoleID, offerRoles(), Notice{Kind: models.NoticeGraceConversion,
 			Title: "{{.Customer}}: Meet hardware is on the online grace plan",
 			Body:  "Support converted the subscription to a temporary online grace plan. Give the customer your public reseller id (step 5).",
 			Args:  []any{"Customer", customerName(tx, m.CustomerID)}, Link: fmt.Sprintf("/console/customers/%d/meet", m.CustomerID)}); err != nil {

@@ -47,12 +47,21 @@ func (secondFactorRow) TableName() string { return "user_second_factors" }
 
 func seedBinding(userID int64) string { return "totp:user:" + strconv.FormatInt(userID, 10) }
 
-var (
-	errSignInExpired = &models.Error{Code: models.CodeUnauthorized, Message: "Your sign-in has expired. Sign in again."}
-	errSessionEnded  = &models.Error{Code: models.CodeUnauthorized, Message: "Your session has ended. Sign in again."}
-	errNoFactor      = &models.Error{Code: models.CodeConflict, Message: "Two-factor sign-in is not on."}
-	errFactorOn      = &models.Error{Code: models.CodeConflict, Message: "Two-factor sign-in is already on."}
-)
+func errSignInExpired() *models.Error {
+	return &models.Error{Code: models.CodeUnauthorized, Message: "Your sign-in has expired. Sign in again."}
+}
+
+func errSessionEnded() *models.Error {
+	return &models.Error{Code: models.CodeUnauthorized, Message: "Your session has ended. Sign in again."}
+}
+
+func errNoFactor() *models.Error {
+	return &models.Error{Code: models.CodeConflict, Message: "Two-factor sign-in is not on."}
+}
+
+func errFactorOn() *models.Error {
+	return &models.Error{Code: models.CodeConflict, Message: "Two-factor sign-in is already on."}
+}
 
 // AuthSession resolves a session token: the idle and absolute timeouts,
 // revocation and disabled users as for any session, and the 5-minute limit
@@ -86,11 +95,11 @@ func (s *Store) AuthSession(ctx context.Context, token string) (AuthSession, err
 	}
 	if res.RowsAffected == 0 || row.SessRevokedAt != nil || now.Sub(row.SessLastSeenAt) > SessionIdle ||
 		now.Sub(row.SessCreatedAt) > SessionAbsolute || row.DisabledAt != nil {
-		return AuthSession{}, errSessionEnded
+		return AuthSession{}, errSessionEnded()
 	}
 	stored := models.SignInStep(row.SessPending)
 	if stored != models.StepDone && models.PendingExpired(row.SessCreatedAt, now) {
-		return AuthSession{}, errSignInExpired
+		return AuthSession{}, errSignInExpired()
 	}
 	if now.Sub(row.SessLastSeenAt) > lastSeenEvery {
 		s.db.WithContext(ctx).Model(&UserSession{}).Where("id_hash = ?", h).Update("last_seen_at", now)
@@ -121,11 +130,11 @@ func pendingSession(tx *gorm.DB, token string, step models.SignInStep, now time.
 	}
 	err := tx.Table("user_sessions").Clauses(clause.Locking{Strength: "UPDATE"}).Where("id_hash = ?", hashToken(token)).Take(&sess).Error
 	if err != nil || sess.RevokedAt != nil || sess.Pending != string(step) || models.PendingExpired(sess.CreatedAt, now) {
-		return UserSession{}, models.User{}, errSignInExpired
+		return UserSession{}, models.User{}, errSignInExpired()
 	}
 	var u models.User
 	if err := tx.Where("id = ?", sess.UserID).Take(&u).Error; err != nil || u.DisabledAt != nil {
-		return UserSession{}, models.User{}, errSignInExpired
+		return UserSession{}, models.User{}, errSignInExpired()
 	}
 	return sess.UserSession, u, nil
 }
@@ -137,7 +146,7 @@ func (s *Store) checkCode(tx *gorm.DB, u models.User, code string, now time.Time
 	var f secondFactorRow
 	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("user_id = ? AND confirmed_at IS NOT NULL", u.ID).Take(&f).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return errNoFactor
+		return errNoFactor()
 	} else if err != nil {
 		return fmt.Errorf("load second factor: %w", err)
 	}
@@ -150,7 +159,7 @@ func (s *Store) checkCode(tx *gorm.DB, u models.User, code string, now time.Time
 		return fmt.Errorf("count code failures: %w", err)
 	}
 	if failures >= models.CodeFailureLimit {
-		return models.ErrCodeThrottled
+		return models.ErrCodeThrottled()
 	}
 	ok := false
 	switch kind {
@@ -184,7 +193,7 @@ func (s *Store) checkCode(tx *gorm.DB, u models.User, code string, now time.Time
 		if err := tx.Exec("INSERT INTO second_factor_failures (user_id, at) VALUES (?, ?)", u.ID, now).Error; err != nil {
 			return fmt.Errorf("record code failure: %w", err)
 		}
-		return models.ErrCodeWrong
+		return models.ErrCodeWrong()
 	}
 	return tx.Exec("DELETE FROM second_factor_failures WHERE user_id = ?", u.ID).Error
 }
@@ -254,7 +263,7 @@ func (s *Store) VerifyStepUp(ctx context.Context, a models.Actor, token, code st
 	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		var u models.User
 		if err := tx.Where("id = ?", a.UserID).Take(&u).Error; err != nil {
-			return errSessionEnded
+			return errSessionEnded()
 		}
 		if err := s.checkCode(tx, u, code, now, a.IP); err != nil {
 			if isCodeRefusal(err) {
@@ -282,7 +291,7 @@ func (s *Store) EnrolmentSecret(ctx context.Context, userID int64, email string)
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("user_id = ?", userID).Take(&f).Error
 		switch {
 		case err == nil && f.ConfirmedAt != nil:
-			return errFactorOn
+			return errFactorOn()
 		case err == nil:
 			plain, err := s.Open(f.TOTPSeed, seedBinding(userID))
 			secret = string(plain)
@@ -341,7 +350,7 @@ func (s *Store) ConfirmEnrolment(ctx context.Context, u models.User, token, code
 			return fmt.Errorf("load second factor: %w", err)
 		}
 		if f.ConfirmedAt != nil {
-			return errFactorOn
+			return errFactorOn()
 		}
 		kind, norm, err := models.ParseCode(code)
 		if err != nil || kind != models.CodeKindTOTP {
@@ -353,7 +362,7 @@ func (s *Store) ConfirmEnrolment(ctx context.Context, u models.User, token, code
 			return err
 		}
 		if failures >= models.CodeFailureLimit {
-			refused = models.ErrCodeThrottled
+			refused = models.ErrCodeThrottled()
 			return nil
 		}
 		seed, err := s.Open(f.TOTPSeed, seedBinding(u.ID))
@@ -380,7 +389,7 @@ func (s *Store) ConfirmEnrolment(ctx context.Context, u models.User, token, code
 		}
 		if err := tx.Table("user_sessions").Clauses(clause.Locking{Strength: "UPDATE"}).Where("id_hash = ? AND user_id = ? AND revoked_at IS NULL", hashToken(token), u.ID).
 			Take(&sess).Error; err != nil {
-			return errSignInExpired
+			return errSignInExpired()
 		}
 		if sess.Pending != "" {
 			// Enrolment was the second step of a sign-in: the session rotates.
@@ -427,7 +436,7 @@ func (s *Store) RegenerateRecoveryCodes(ctx context.Context, a models.Actor) ([]
 		var f secondFactorRow
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("user_id = ? AND confirmed_at IS NOT NULL", a.UserID).Take(&f).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return errNoFactor
+				return errNoFactor()
 			}
 			return err
 		}

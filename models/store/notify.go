@@ -185,7 +185,7 @@ func (s *Store) EmailSettings(ctx context.Context, a models.Actor) (map[models.N
 		return nil, fmt.Errorf("load email settings: %w", err)
 	}
 	out := map[models.NoticeKind]bool{}
-	for _, k := range models.NoticeKinds {
+	for _, k := range models.NoticeKinds() {
 		out[k] = true
 	}
 	for _, k := range off {
@@ -205,7 +205,7 @@ func (s *Store) SetEmailSettings(ctx context.Context, a models.Actor, on map[mod
 			return fmt.Errorf("save email settings: %w", err)
 		}
 		var off []string
-		for _, k := range models.NoticeKinds {
+		for _, k := range models.NoticeKinds() {
 			if !on[k] {
 				off = append(off, string(k))
 				if err := tx.Exec("INSERT INTO notification_email_optouts (user_id, kind) VALUES (?, ?)", a.UserID, k).Error; err != nil {

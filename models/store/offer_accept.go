@@ -39,7 +39,7 @@ func (s *Store) AcceptOffer(ctx context.Context, a models.Actor, id int64, terms
 			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "transfer_token.used", RecordType: "transfer_token", RecordID: t.ID, Before: nil, After: map[string]any{"offer_id": o.ID}, Orgs: []int64{cust.ID}}); err != nil {
 				return err
 			}
-			if err := notifyOrg(tx, now, cust.ID, customerAdmins, Notice{Kind: models.NoticeTokenUsed,
+			if err := notifyOrg(tx, now, cust.ID, customerAdmins(), Notice{Kind: models.NoticeTokenUsed,
 				Title: "Your transfer token was used", Body: "{{.Reseller}} used your transfer token; the subscriptions moved to them.",
 				Args: []any{"Reseller", consoleName(tx, t.ConsoleID)}, Link: "/admin/tokens"}); err != nil {
 				return err

@@ -27,7 +27,7 @@ func (s *Store) ExpireOffers(ctx context.Context) (int, error) {
 			if err := tx.Model(&o).Updates(map[string]any{"state": o.State, "updated_at": now}).Error; err != nil {
 				return fmt.Errorf("expire offer %d: %w", o.ID, err)
 			}
-			if err := audit(tx, auditEntry{Actor: models.System, At: now, Action: "offer.state_changed", RecordType: "offer", RecordID: o.ID, Before: map[string]any{"state": models.OfferSent}, After: map[string]any{"state": o.State}, Orgs: offerOrgs(tx, o)}); err != nil {
+			if err := audit(tx, auditEntry{Actor: models.System(), At: now, Action: "offer.state_changed", RecordType: "offer", RecordID: o.ID, Before: map[string]any{"state": models.OfferSent}, After: map[string]any{"state": o.State}, Orgs: offerOrgs(tx, o)}); err != nil {
 				return err
 			}
 			if err := notifyOfferMaker(tx, now, o, Notice{Kind: models.NoticeOfferExpiring, Title: "Your offer to {{.Customer}} expired",
@@ -58,7 +58,7 @@ func (s *Store) RemindOffers(ctx context.Context) (int, error) {
 			if err := tx.Model(&o).Update("reminded_at", now).Error; err != nil {
 				return fmt.Errorf("remind offer %d: %w", o.ID, err)
 			}
-			if err := notifyOrg(tx, now, o.CustomerID, customerAdmins, Notice{Kind: models.NoticeOfferExpiring,
+			if err := notifyOrg(tx, now, o.CustomerID, customerAdmins(), Notice{Kind: models.NoticeOfferExpiring,
 				Title: "An offer expires on {{.Expires}}", Body: "Accept or decline it before it expires.",
 				Args: []any{"Expires", o.ExpiresOn.Format("2006-01-02")}, Link: fmt.Sprintf("/admin/offers/%d", o.ID)}); err != nil {
 				return err

@@ -13,10 +13,14 @@ import (
 )
 
 // offerRoles are the console roles told about offers.
-var offerRoles = []models.Role{models.RoleSuperAdmin, models.RoleAdminAgent, models.RoleSalesAgent}
+func offerRoles() []models.Role {
+	return []models.Role{models.RoleSuperAdmin, models.RoleAdminAgent, models.RoleSalesAgent}
+}
 
 // customerAdmins are the customer users told about offers and tokens.
-var customerAdmins = []models.Role{models.RoleCustomerAdmin}
+func customerAdmins() []models.Role {
+	return []models.Role{models.RoleCustomerAdmin}
+}
 
 // scopeOffers limits offers to what the actor may see (R-ROLE-6): a console
 // its own, a customer the ones sent to it (never drafts), the desk all.
@@ -371,7 +375,7 @@ func (s *Store) afterSend(tx *gorm.DB, a models.Actor, now time.Time, o *models.
 	if o.ConsoleID != nil {
 		from = consoleName(tx, *o.ConsoleID)
 	}
-	if err := notifyOrg(tx, now, o.CustomerID, customerAdmins, Notice{Kind: models.NoticeOfferSent,
+	if err := notifyOrg(tx, now, o.CustomerID, customerAdmins(), Notice{Kind: models.NoticeOfferSent,
 		Title: "New offer from {{.From}}", Body: "Review the offer and accept or decline it before {{.Expires}}.",
 		Args: []any{"From", from, "Expires", o.ExpiresOn.Format("2006-01-02")}, Link: fmt.Sprintf("/admin/offers/%d", o.ID)}); err != nil {
 		return err
@@ -508,7 +512,7 @@ func notifyOfferMaker(tx *gorm.DB, now time.Time, o models.Offer, n Notice) erro
 		}
 	}
 	if o.ConsoleID != nil {
-		return notifyOrg(tx, now, *o.ConsoleID, offerRoles, n)
+		return notifyOrg(tx, now, *o.ConsoleID, offerRoles(), n)
 	}
 	if o.CreatedByID != nil {
 		return notifyUsers(tx, now, []int64{*o.CreatedByID}, n)

@@ -23,7 +23,9 @@ func (s *Store) processor() payments.Processor {
 }
 
 // payerRoles are the roles told about payments of an account's owner.
-var payerRoles = []models.Role{models.RoleSuperAdmin, models.RoleCustomerAdmin, models.RoleCustomerBilling}
+func payerRoles() []models.Role {
+	return []models.Role{models.RoleSuperAdmin, models.RoleCustomerAdmin, models.RoleCustomerBilling}
+}
 
 // requirePayAccess: the payment pages are for the console's super_admin and
 // a direct customer's admin and billing users; the store checks the
@@ -210,7 +212,7 @@ func (s *Store) AddPaymentMethod(ctx context.Context, a models.Actor, accountID 
 		if m, err = insertCard(tx, a, acc, s.processor().Name(), info, in.MakePrimary, now); err != nil {
 			return err
 		}
-		return notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Title: "A card was added to {{.Account}}",
+		return notifyOrg(tx, now, acc.Owner(), payerRoles(), Notice{Title: "A card was added to {{.Account}}",
 			Body: "{{.Brand}} ending {{.Last4}} was added by {{.Actor}}.", Args: []any{"Account", acc.Name, "Brand", m.Brand, "Last4", m.Last4, "Actor", a.Name}})
 	})
 	return m, err
@@ -283,7 +285,7 @@ func (s *Store) MakePrimaryPaymentMethod(ctx context.Context, a models.Actor, ac
 			After: cardAudit(m), Orgs: []int64{acc.Owner()}}); err != nil {
 			return err
 		}
-		return notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Title: "The primary card of {{.Account}} changed",
+		return notifyOrg(tx, now, acc.Owner(), payerRoles(), Notice{Title: "The primary card of {{.Account}} changed",
 			Body: "Automatic payments now charge {{.Brand}} ending {{.Last4}}.", Args: []any{"Account", acc.Name, "Brand", m.Brand, "Last4", m.Last4}})
 	})
 }
@@ -327,7 +329,7 @@ func (s *Store) RemovePaymentMethod(ctx context.Context, a models.Actor, account
 			Before: cardAudit(m), After: map[string]any{"removed_at": now, "new_primary_id": next}, Orgs: []int64{acc.Owner()}}); err != nil {
 			return err
 		}
-		return notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Title: "A card was removed from {{.Account}}",
+		return notifyOrg(tx, now, acc.Owner(), payerRoles(), Notice{Title: "A card was removed from {{.Account}}",
 			Body: "{{.Brand}} ending {{.Last4}} was removed by {{.Actor}}.", Args: []any{"Account", acc.Name, "Brand", m.Brand, "Last4", m.Last4, "Actor", a.Name}})
 	})
 }

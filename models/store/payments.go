@@ -176,7 +176,7 @@ func (s *Store) recordPayment(tx *gorm.DB, a models.Actor, acc models.PayAccount
 	if r.Reactivated, err = liftNonPayment(tx, a, acc, now); err != nil {
 		return r, err
 	}
-	return r, notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Title: "Payment received for {{.Account}}",
+	return r, notifyOrg(tx, now, acc.Owner(), payerRoles(), Notice{Title: "Payment received for {{.Account}}",
 		Body: "{{.Amount}} was charged to the card ending {{.Last4}}.", Args: []any{"Account", acc.Name,
 			"Amount", money.Format(p.AmountMinor, p.Currency), "Last4", cardLast4(tx, p.PaymentMethodID)}})
 }
@@ -250,7 +250,7 @@ func liftNonPayment(tx *gorm.DB, a models.Actor, acc models.PayAccount, now time
 		}
 	}
 	if len(changes) > 0 {
-		if err := notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Kind: models.NoticeSuspension,
+		if err := notifyOrg(tx, now, acc.Owner(), payerRoles(), Notice{Kind: models.NoticeSuspension,
 			Title: "Subscriptions of {{.Account}} are active again",
 			Body:  "The payment was received: {{.N}} subscription(s) suspended for non-payment are active again.", Args: []any{"Account", acc.Name, "N", len(changes)}}); err != nil {
 			return 0, err
@@ -260,7 +260,7 @@ func liftNonPayment(tx *gorm.DB, a models.Actor, acc models.PayAccount, now time
 }
 
 // systemActor is who the payment jobs act as in the audit log.
-func systemActor() models.Actor { return models.System }
+func systemActor() models.Actor { return models.System() }
 
 // ChargeDueInvoices is the automatic payment (R-PAY-1): every open invoice
 // whose due date has come and that has no automatic charge yet is charged
@@ -369,7 +369,7 @@ func (s *Store) chargeInvoice(ctx context.Context, accountID, invoiceID int64, a
 		if attempt > 1 {
 			return nil // told once, on the first failure
 		}
-		return notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Title: "Automatic payment of invoice {{.Number}} failed",
+		return notifyOrg(tx, now, acc.Owner(), payerRoles(), Notice{Title: "Automatic payment of invoice {{.Number}} failed",
 			Body: "The card ending {{.Last4}} was not charged {{.Amount}}: {{.Reason}} We will try again; you can also pay the balance or change the card.",
 			Args: []any{"Number", inv.Number, "Last4", m.Last4, "Amount", money.Format(amount, inv.Currency), "Reason", res.Reason}, Link: billingLink(acc)})
 	})
@@ -436,7 +436,7 @@ func (s *Store) suspendAccount(ctx context.Context, id int64) (int, error) {
 			return nil
 		}
 		n = len(changes)
-		if err := notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Kind: models.NoticeSuspension,
+		if err := notifyOrg(tx, now, acc.Owner(), payerRoles(), Notice{Kind: models.NoticeSuspension,
 			Title: "Subscriptions of {{.Account}} suspended for non-payment",
 			Body:  "An invoice is unpaid {{.Days}} days after its due date: {{.N}} subscription(s) are suspended. Paying the balance reactivates them at once.",
 			Args:  []any{"Account", acc.Name, "Days", acc.SuspendAfterDays, "N", len(changes)}, Link: billingLink(acc)}); err != nil {
@@ -517,7 +517,7 @@ func (s *Store) IssueCredit(ctx context.Context, a models.Actor, accountID int64
 			Orgs:  []int64{acc.Owner(), a.OrgID}}); err != nil {
 			return err
 		}
-		return notifyOrg(tx, now, acc.Owner(), payerRoles, Notice{Title: "A credit of {{.Amount}} was issued to {{.Account}}",
+		return notifyOrg(tx, now, acc.Owner(), payerRoles(), Notice{Title: "A credit of {{.Amount}} was issued to {{.Account}}",
 			Body: "Reason: {{.Reason}}. It is applied to your next invoices.", Args: []any{"Amount", money.Format(c.AmountMinor, c.Currency), "Account", acc.Name, "Reason", c.Reason}})
 	})
 	return c, err

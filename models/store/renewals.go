@@ -45,7 +45,7 @@ func (s *Store) ApplyRenewals(ctx context.Context) (RenewalReport, error) {
 				if sub.ConsoleID != nil {
 					orgs = append(orgs, *sub.ConsoleID)
 				}
-				if err := audit(tx, auditEntry{Actor: models.System, At: now, Action: "subscription." + string(res), RecordType: "subscription", RecordID: sub.ID, Before: before, After: subAudit(sub), Orgs: orgs}); err != nil {
+				if err := audit(tx, auditEntry{Actor: models.System(), At: now, Action: "subscription." + string(res), RecordType: "subscription", RecordID: sub.ID, Before: before, After: subAudit(sub), Orgs: orgs}); err != nil {
 					return err
 				}
 				switch res {
@@ -59,11 +59,11 @@ func (s *Store) ApplyRenewals(ctx context.Context) (RenewalReport, error) {
 					}
 					note := Notice{Kind: models.NoticeSuspension, Title: "A subscription ended",
 						Body: "Subscription #{{.ID}} reached its end date and is no longer renewed.", Args: []any{"ID", sub.ID}}
-					if err := notifyOrg(tx, now, sub.CustomerID, customerAdmins, note); err != nil {
+					if err := notifyOrg(tx, now, sub.CustomerID, customerAdmins(), note); err != nil {
 						return err
 					}
 					if sub.ConsoleID != nil {
-						if err := notifyOrg(tx, now, *sub.ConsoleID, offerRoles, note); err != nil {
+						if err := notifyOrg(tx, now, *sub.ConsoleID, offerRoles(), note); err != nil {
 							return err
 						}
 					}

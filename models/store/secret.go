@@ -13,11 +13,11 @@ import (
 // secret belongs to ("totp:user:42"), so a sealed value copied onto another
 // row does not open.
 
-var errNoSecretKey = errors.New("no encryption key configured (ENCRYPTION_KEY)")
+func errNoSecretKey() error { return errors.New("no encryption key configured (ENCRYPTION_KEY)") }
 
 func (s *Store) aead() (cipher.AEAD, error) {
 	if len(s.SecretKey) != 32 {
-		return nil, errNoSecretKey
+		return nil, errNoSecretKey()
 	}
 	block, err := aes.NewCipher(s.SecretKey)
 	if err != nil {

@@ -112,11 +112,13 @@ type AddLicencesInput struct {
 	Key           string
 }
 
-var errNoKey = &models.Error{Code: models.CodeInvalid, Field: "_form", Message: "This form has expired: open it again."}
+func errNoKey() *models.Error {
+	return &models.Error{Code: models.CodeInvalid, Field: "_form", Message: "This form has expired: open it again."}
+}
 
 func checkKey(key string) error {
 	if key == "" || len(key) > 100 {
-		return errNoKey
+		return errNoKey()
 	}
 	return nil
 }
@@ -195,7 +197,7 @@ func replayed(tx *gorm.DB, id int64, action models.LifeAction, key string) (*mod
 		return nil, fmt.Errorf("check idempotency key: %w", err)
 	}
 	if row.SubscriptionID != id || row.Action != string(action) {
-		return nil, errNoKey
+		return nil, errNoKey()
 	}
 	return &models.LifeChange{Action: models.LifeAction(row.Action), Added: row.QuantityAfter - row.QuantityBefore,
 		PriceMinor: row.PriceMinor, ChargeMinor: row.ChargedMinor}, nil
@@ -268,13 +270,13 @@ func (s *Store) applyLife(tx *gorm.DB, a models.Actor, now time.Time, f lifeFact
 	toConsole := a.OrgKind != models.OrgConsole && sub.ConsoleID != nil
 	if toCustomer {
 		note.Link = fmt.Sprintf("/admin/subscriptions/%d", sub.ID)
-		if err := notifyOrg(tx, now, sub.CustomerID, customerAdmins, note); err != nil {
+		if err := notifyOrg(tx, now, sub.CustomerID, customerAdmins(), note); err != nil {
 			return err
 		}
 	}
 	if toConsole {
 		note.Link = fmt.Sprintf("/console/subscriptions/%d", sub.ID)
-		if err := notifyOrg(tx, now, *sub.ConsoleID, offerRoles, note); err != nil {
+		if err := notifyOrg(tx, now, *sub.ConsoleID, offerRoles(), note); err != nil {
 			return err
 		}
 	}
@@ -474,7 +476,7 @@ func (s *Store) EndTrials(ctx context.Context) (int, error) {
 				if err := tx.Take(&p, sub.ProductID).Error; err != nil {
 					return fmt.Errorf("load product %d: %w", sub.ProductID, err)
 				}
-				if err := s.applyLife(tx, models.System, now, lifeFacts{Sub: sub, Product: p}, ch, ""); err != nil {
+				if err := s.applyLife(tx, models.System(), now, lifeFacts{Sub: sub, Product: p}, ch, ""); err != nil {
 					return err
 				}
 				total++

@@ -59,7 +59,7 @@ func writePlacement(tx *gorm.DB, a models.Actor, now time.Time, o models.Offer, 
 		}
 	}
 	if sub.Status == models.SubSuspended {
-		if err := notifyOrg(tx, now, sub.CustomerID, customerAdmins, Notice{Kind: models.NoticeSuspension,
+		if err := notifyOrg(tx, now, sub.CustomerID, customerAdmins(), Notice{Kind: models.NoticeSuspension,
 			Title: "Accept the terms of service to use your new subscription",
 			Body:  "The subscription stays suspended until an administrator accepts the platform's terms of service.", Link: "/admin/terms"}); err != nil {
 			return sub, err

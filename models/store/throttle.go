@@ -90,7 +90,7 @@ func (s *Store) signInPrecheck(ctx context.Context, email, ip string) (time.Dura
 	}
 	refuse, delay := signInPolicy().Decide(c)
 	if refuse {
-		return 0, ErrThrottled
+		return 0, ErrThrottled()
 	}
 	return delay, nil
 }
@@ -108,7 +108,7 @@ func (s *Store) settleSignIn(ctx context.Context, email, ip string, passwordOK b
 			return err
 		}
 		if refuse, _ := signInPolicy().Decide(c); refuse {
-			return ErrThrottled
+			return ErrThrottled()
 		}
 		if passwordOK {
 			return nil
@@ -119,7 +119,7 @@ func (s *Store) settleSignIn(ctx context.Context, email, ip string, passwordOK b
 		return nil
 	})
 	if err == nil && !passwordOK {
-		return errBadSignIn
+		return errBadSignIn()
 	}
 	return err
 }

@@ -71,7 +71,7 @@ func insertToken(tx *gorm.DB, a models.Actor, consoleID int64, secret string, no
 			if err := tx.Model(&m).Updates(map[string]any{"token_id": t.ID, "updated_at": now}).Error; err != nil {
 				return t, fmt.Errorf("link token to migration: %w", err)
 			}
-			if err := notifyOrg(tx, now, consoleID, offerRoles, Notice{Kind: models.NoticeMigrationStep,
+			if err := notifyOrg(tx, now, consoleID, offerRoles(), Notice{Kind: models.NoticeMigrationStep,
 				Title: "{{.Customer}} created a transfer token for you",
 				Body:  "Ask the customer for the token, then send the offer for the total quantity.",
 				Args:  []any{"Customer", customerName(tx, a.OrgID)}, Link: fmt.Sprintf("/console/customers/%d/meet", a.OrgID)}); err != nil {

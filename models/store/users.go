@@ -11,7 +11,9 @@ import (
 	"partnerconsole/models"
 )
 
-var errEmailTaken = &models.Error{Code: models.CodeInvalid, Field: "email", Message: "A user with this email already exists."}
+func errEmailTaken() *models.Error {
+	return &models.Error{Code: models.CodeInvalid, Field: "email", Message: "A user with this email already exists."}
+}
 
 // ListUsers returns a keyset page of the actor's organisation's users, by name.
 func (s *Store) ListUsers(ctx context.Context, a models.Actor, query, cursor string) (models.Page[models.User], error) {
@@ -87,14 +89,16 @@ func insertUser(tx *gorm.DB, orgID int64, in models.UserInput, now time.Time) (m
 		CreatedAt: now, UpdatedAt: now}
 	if err := tx.Create(&u).Error; err != nil {
 		if uniqueViolation(err, "users_email_key") {
-			return u, errEmailTaken
+			return u, errEmailTaken()
 		}
 		return u, fmt.Errorf("create user: %w", err)
 	}
 	return u, nil
 }
 
-var errSelfChange = &models.Error{Code: models.CodeInvalid, Field: "role", Message: "You cannot change your own role or disable yourself; ask another super admin."}
+func errSelfChange() *models.Error {
+	return &models.Error{Code: models.CodeInvalid, Field: "role", Message: "You cannot change your own role or disable yourself; ask another super admin."}
+}
 
 // UpdateUser changes a user's name, role and permission flags.
 func (s *Store) UpdateUser(ctx context.Context, a models.Actor, id int64, in models.UserInput) (models.User, error) {
@@ -111,7 +115,7 @@ func (s *Store) UpdateUser(ctx context.Context, a models.Actor, id int64, in mod
 			return notFound(err)
 		}
 		if u.ID == a.UserID && u.Role != in.Role {
-			return errSelfChange
+			return errSelfChange()
 		}
 		before := userAudit(u)
 		u.Name, u.Role, u.CanAddCustomers, u.CanMigrateCustomers, u.UpdatedAt = in.Name, in.Role, in.CanAddCustomers, in.CanMigrateCustomers, now
@@ -134,7 +138,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a models.Actor, id int64, d
 			return notFound(err)
 		}
 		if u.ID == a.UserID {
-			return errSelfChange
+			return errSelfChange()
 		}
 		before := userAudit(u)
 		action := "user.enabled"
@@ -180,7 +184,7 @@ func (s *Store) CreateUserInOrg(ctx context.Context, orgID int64, in models.User
 		if u, err = insertUser(tx, orgID, in, now); err != nil {
 			return err
 		}
-		return audit(tx, auditEntry{Actor: models.System, At: now, Action: "user.created", RecordType: "user", RecordID: u.ID, Before: nil, After: userAudit(u), Orgs: []int64{orgID}})
+		return audit(tx, auditEntry{Actor: models.System(), At: now, Action: "user.created", RecordType: "user", RecordID: u.ID, Before: nil, After: userAudit(u), Orgs: []int64{orgID}})
 	})
 	return u, err
 }

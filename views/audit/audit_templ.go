@@ -254,7 +254,7 @@ func filterBar(p views.Page, v View) components.FilterBarSpec {
 	return components.FilterBarSpec{
 		Action: v.Base,
 		Filters: []components.Filter{
-			{Kind: components.FilterText, Name: "action", Label: p.Tr("Action"), Value: v.Filter.Action, Placeholder: "customer.created", Suggest: models.AuditActions},
+			{Kind: components.FilterText, Name: "action", Label: p.Tr("Action"), Value: v.Filter.Action, Placeholder: "customer.created", Suggest: models.AuditActions()},
 			{Kind: components.FilterNumber, Name: "actor", Label: p.Tr("Actor (user id)"), Value: idOrEmpty(v.Filter.ActorUserID)},
 			{Kind: components.FilterText, Name: "record_type", Label: p.Tr("Record type"), Value: v.Filter.RecordType, Placeholder: "customer"},
 			{Kind: components.FilterNumber, Name: "record_id", Label: p.Tr("Record id"), Value: idOrEmpty(v.Filter.RecordID)},

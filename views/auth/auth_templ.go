@@ -179,7 +179,7 @@ func SignIn(p views.Page, f forms.SignInForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, l := range models.Locales {
+			for _, l := range models.Locales() {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<option value=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -665,12 +665,12 @@ func Account(p views.Page, u models.User, sessions []models.SessionView) templ.C
 }
 
 func zonesWith(current string) []string {
-	for _, z := range models.TimeZones {
+	for _, z := range models.TimeZones() {
 		if z == current {
-			return models.TimeZones
+			return models.TimeZones()
 		}
 	}
-	return append([]string{current}, models.TimeZones...)
+	return append([]string{current}, models.TimeZones()...)
 }
 
 // RoleName is a role's label in the user's language.

@@ -70,8 +70,8 @@ func Owner(r models.InvoiceRow) string {
 }
 
 func filterBar(p views.Page, v ListView) components.FilterBarSpec {
-	states := make([]components.Option, 0, len(models.InvoiceStates))
-	for _, s := range models.InvoiceStates {
+	states := make([]components.Option, 0, len(models.InvoiceStates()))
+	for _, s := range models.InvoiceStates() {
 		states = append(states, components.Option{Value: string(s), Label: p.Tr(StateLabel(s))})
 	}
 	periods := make([]components.Option, 0, len(v.Periods))

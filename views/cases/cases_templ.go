@@ -463,15 +463,15 @@ func caseSort(f models.CaseFilter) string {
 
 func filterBar(p views.Page, v ListView) components.FilterBarSpec {
 	states := []components.Option{{Value: "active", Label: p.Tr("Not closed")}}
-	for _, s := range models.CaseStates {
+	for _, s := range models.CaseStates() {
 		states = append(states, components.Option{Value: string(s), Label: p.Tr(s.Label())})
 	}
-	types := make([]components.Option, 0, len(models.CaseTypeOrder))
-	for _, t := range models.CaseTypeOrder {
+	types := make([]components.Option, 0, len(models.CaseTypeOrder()))
+	for _, t := range models.CaseTypeOrder() {
 		types = append(types, components.Option{Value: string(t), Label: p.Tr(t.Label())})
 	}
-	impacts := make([]components.Option, 0, len(models.Impacts))
-	for _, i := range models.Impacts {
+	impacts := make([]components.Option, 0, len(models.Impacts()))
+	for _, i := range models.Impacts() {
 		impacts = append(impacts, components.Option{Value: string(i), Label: p.Tr(i.Label())})
 	}
 	filters := []components.Filter{
@@ -566,7 +566,7 @@ func customerOptions(cs []models.Customer) []components.Option {
 
 func impactOptions(p views.Page) []components.Option {
 	var out []components.Option
-	for _, i := range models.Impacts {
+	for _, i := range models.Impacts() {
 		out = append(out, components.Option{Value: string(i), Label: p.Tr(i.Label())})
 	}
 	return out
@@ -685,7 +685,7 @@ func New(p views.Page, v FormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, t := range models.CaseTypeOrder {
+			for _, t := range models.CaseTypeOrder() {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<option value=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -2293,9 +2293,9 @@ func DeskTools(p views.Page, v DetailView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var114 string
-				templ_7745c5c3_Var114, templ_7745c5c3_Err = templ.JoinStringErrs(p.Tr(models.ActionLabels[act]))
+				templ_7745c5c3_Var114, templ_7745c5c3_Err = templ.JoinStringErrs(p.Tr(models.ActionLabel(act)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/cases/cases.templ`, Line: 528, Col: 115}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/cases/cases.templ`, Line: 528, Col: 114}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var114))
 				if templ_7745c5c3_Err != nil {
@@ -2664,7 +2664,7 @@ func actionConfirm(p views.Page, v DetailView, act string) components.Confirm {
 		Action:   v.url("/action"),
 		Class:    "inline",
 		Question: p.Tr("Run this action now?"),
-		Detail:   p.Tr(models.ActionLabels[act]),
+		Detail:   p.Tr(models.ActionLabel(act)),
 		OK:       p.Tr("Run the action"),
 	}
 }

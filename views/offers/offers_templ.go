@@ -377,8 +377,8 @@ func List(p views.Page, v ListView) templ.Component {
 }
 
 func filterBar(p views.Page, v ListView) components.FilterBarSpec {
-	states := make([]components.Option, 0, len(models.OfferStates))
-	for _, s := range models.OfferStates {
+	states := make([]components.Option, 0, len(models.OfferStates()))
+	for _, s := range models.OfferStates() {
 		states = append(states, components.Option{Value: string(s), Label: p.Tr(s.Label())})
 	}
 	filters := []components.Filter{{Name: "state", Label: p.Tr("State"), Value: string(v.Filter.State), All: p.Tr("All states"), Options: states, TestID: "filter-state"}}
@@ -1338,7 +1338,7 @@ func productOptions(ps []models.Product) []components.Option {
 
 func planOptions(p views.Page) []components.Option {
 	var out []components.Option
-	for _, pl := range models.Plans {
+	for _, pl := range models.Plans() {
 		out = append(out, components.Option{Value: string(pl), Label: p.PlanName(pl)})
 	}
 	return out

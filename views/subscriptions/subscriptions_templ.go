@@ -342,11 +342,11 @@ func filterBar(p views.Page, v ListView) components.FilterBarSpec {
 	for _, b := range v.Accounts {
 		accounts = append(accounts, components.Option{Value: fmt.Sprint(b.ID), Label: b.Name + " (" + b.Currency + ")"})
 	}
-	for _, pl := range models.Plans {
+	for _, pl := range models.Plans() {
 		plans = append(plans, components.Option{Value: string(pl), Label: p.PlanName(pl)})
 	}
 	var windows []components.Option
-	for _, w := range models.RenewalWindows {
+	for _, w := range models.RenewalWindows() {
 		windows = append(windows, components.Option{Value: fmt.Sprint(w), Label: p.Tr("Within {{.Days}} days", "Days", w)})
 	}
 	idOr := func(id int64) string {

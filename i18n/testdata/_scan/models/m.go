@@ -31,3 +31,14 @@ func (s State) String() string { return "Not a label" }
 func bad(name string) error { return &Error{Message: "The file " + name + " is empty."} }
 
 func bad2(n int) error { return Errorf("invalid", "At most %d.", n) }
+
+// ActionLabel is a label table written as a switch (the console's shape).
+func ActionLabel(a string) string {
+	switch a {
+	case "y":
+		return "Switch label"
+	}
+	return ""
+}
+
+func errGone() *Error { return &Error{Code: "not_found", Message: "Constructor message."} }
