@@ -1,4 +1,5 @@
 // Billing accounts of a console: list, add, edit.
+
 package handlers
 
 import (

@@ -1,4 +1,5 @@
 // The desk's consoles: list, one console, onboarding a new one.
+
 package handlers
 
 import (

@@ -1,4 +1,5 @@
 // The desk's Sent mail: the outbox, one email, retrying a failed one.
+
 package handlers
 
 import (

@@ -1,4 +1,5 @@
 // The platform's terms of service on the customer portal.
+
 package handlers
 
 import (
