@@ -364,6 +364,16 @@ func (s *Store) PreviewCancel(ctx context.Context, a models.Actor, id int64) (mo
 // CancelNow ends the subscription today (R-LIC-2); what is still due to the
 // end of the commitment is charged on the next invoice.
 func (s *Store) CancelNow(ctx context.Context, a models.Actor, id int64, confirm bool, key string) (models.LifeChange, error) {
+	return s.keyedLifeChange(ctx, a, id, models.LifeCancelNow, key, func(f lifeFacts, now time.Time) (models.LifeChange, error) {
+		return models.CancelNow(f.Sub, f.Pricing, confirm, now)
+	})
+}
+
+// keyedLifeChange runs one action a form carries an idempotency key for:
+// the facts under lock, the key checked, a repeated key answered with the
+// change it already made; otherwise models decides and the change is written.
+func (s *Store) keyedLifeChange(ctx context.Context, a models.Actor, id int64, action models.LifeAction, key string,
+	decide func(f lifeFacts, now time.Time) (models.LifeChange, error)) (models.LifeChange, error) {
 	var ch models.LifeChange
 	if err := a.Require(models.PermManageLicences); err != nil {
 		return ch, err
@@ -376,14 +386,14 @@ func (s *Store) CancelNow(ctx context.Context, a models.Actor, id int64, confirm
 		if err := checkKey(key); err != nil {
 			return err
 		}
-		if done, err := replayed(tx, id, models.LifeCancelNow, key); err != nil || done != nil {
+		if done, err := replayed(tx, id, action, key); err != nil || done != nil {
 			if done != nil {
 				ch = *done
 				ch.After = f.Sub
 			}
 			return err
 		}
-		if ch, err = models.CancelNow(f.Sub, f.Pricing, confirm, now); err != nil {
+		if ch, err = decide(f, now); err != nil {
 			return err
 		}
 		return s.applyLife(tx, a, now, f, ch, key)
@@ -424,31 +434,9 @@ func (s *Store) resellerAction(ctx context.Context, a models.Actor, id int64,
 // (R-LIC-3): the plan, the licences, the terms; it reactivates a trial the
 // job suspended.
 func (s *Store) SetUpTrialBilling(ctx context.Context, a models.Actor, id int64, in models.BillingSetUp, key string) (models.LifeChange, error) {
-	var ch models.LifeChange
-	if err := a.Require(models.PermManageLicences); err != nil {
-		return ch, err
-	}
-	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		f, err := loadLifeFacts(tx, a, id, true)
-		if err != nil {
-			return err
-		}
-		if err := checkKey(key); err != nil {
-			return err
-		}
-		if done, err := replayed(tx, id, models.LifeBillingSetUp, key); err != nil || done != nil {
-			if done != nil {
-				ch = *done
-				ch.After = f.Sub
-			}
-			return err
-		}
-		if ch, err = models.SetUpBilling(f.Sub, f.Product, in, now); err != nil {
-			return err
-		}
-		return s.applyLife(tx, a, now, f, ch, key)
+	return s.keyedLifeChange(ctx, a, id, models.LifeBillingSetUp, key, func(f lifeFacts, now time.Time) (models.LifeChange, error) {
+		return models.SetUpBilling(f.Sub, f.Product, in, now)
 	})
-	return ch, err
 }
 
 // EndTrials suspends the trials whose end passed without billing set up
