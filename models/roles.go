@@ -123,6 +123,10 @@ var permRoles = map[Permission][]Role{
 	PermSuspendSubscriptions: {RoleSuperAdmin, RoleAdminAgent},
 	// ---- Billing pay (issue 9) ----
 	PermPaymentMethods: {RoleSuperAdmin, RoleCustomerAdmin},
+	// ---- On-premises software (issue 10) ----
+	PermBuySoftware:    {RoleSuperAdmin, RoleAdminAgent, RoleSalesAgent},
+	PermSoftwareKeys:   {RoleSuperAdmin, RoleAdminAgent, RoleCustomerAdmin},
+	PermCancelSoftware: {RoleSuperAdmin, RoleAdminAgent},
 }
 
 var rolePerms = map[Role][]Permission{
@@ -189,3 +193,10 @@ func (a Actor) IsDesk() bool { return a.OrgKind == OrgOperator }
 
 // System is the actor for background jobs and demo data.
 var System = Actor{Name: "system", OrgKind: OrgOperator, Role: RoleOperatorAdmin}
+
+// ---- On-premises software (issue 10, R-SW-1..6, R-ROLE-2, R-ROLE-4) ----
+const (
+	PermBuySoftware    Permission = "software.buy"    // R-SW-1: place orders on behalf of customers
+	PermSoftwareKeys   Permission = "software.keys"   // R-SW-3: reveal keys, download, copy links (step-up)
+	PermCancelSoftware Permission = "software.cancel" // R-SW-2: cancel an order line within 168 hours
+)

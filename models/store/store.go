@@ -35,6 +35,8 @@ type Store struct {
 	SecretKey []byte
 	// Payments is the card processor (nil: the built-in test mode).
 	Payments payments.Processor
+	// Fulfilment issues software product keys (nil: LocalFulfilment).
+	Fulfilment Fulfilment
 	// actions are the desk actions of support cases, by name.
 	actions map[string]CaseAction
 	// Pause waits out a throttle's delay; nil sleeps (tests record instead).
