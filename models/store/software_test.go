@@ -105,6 +105,12 @@ func TestSoftwareOrders(t *testing.T) {
 		if _, err := f.Store.RevealSoftwareKey(bg, f.Actor("B:admin_agent"), line.ID); !isCode(err, models.CodeNotFound) {
 			t.Fatalf("console B revealed console A's key: %v", err)
 		}
+		if _, err := f.Store.RevealSoftwareKey(bg, f.Actor("custB:customer_admin"), line.ID); !isCode(err, models.CodeNotFound) {
+			t.Fatalf("customer B revealed customer A's key: %v", err)
+		}
+		if _, err := f.Store.SoftwareDownloadLink(bg, f.Actor("custB:customer_admin"), line.ID, "en", "64", true); !isCode(err, models.CodeNotFound) {
+			t.Fatalf("customer B linked customer A's bits: %v", err)
+		}
 		if got, err := f.Store.RevealSoftwareKey(bg, f.Actor("custA:customer_admin"), line.ID); err != nil || got != key {
 			t.Fatalf("customer admin: %q, %v", got, err)
 		}

@@ -37,6 +37,8 @@ type Store struct {
 	Payments payments.Processor
 	// Fulfilment issues software product keys (nil: LocalFulfilment).
 	Fulfilment Fulfilment
+	// Bits holds the software downloads (nil: generated in memory).
+	Bits SoftwareBits
 	// actions are the desk actions of support cases, by name.
 	actions map[string]CaseAction
 	// Pause waits out a throttle's delay; nil sleeps (tests record instead).
