@@ -69,9 +69,29 @@ func (h *H) softwarePage(c echo.Context, status int, v software.PageView) error 
 	return Render(c, status, software.Page(h.page(c, "Software"), v))
 }
 
+// softwareLine reads the order line of the path; on the console's routes it
+// must belong to the customer of the path.
+func (h *H) softwareLine(c echo.Context) (int64, error) {
+	line, err := pathID(c, "line")
+	if err != nil {
+		return 0, err
+	}
+	a := mustActor(c)
+	if a.OrgKind == models.OrgConsole {
+		cust, err := pathID(c, "id")
+		if err != nil {
+			return 0, err
+		}
+		if err := h.Store.SoftwareLineOf(ctx(c), a, cust, line); err != nil {
+			return 0, err
+		}
+	}
+	return line, nil
+}
+
 // RevealSoftwareKey shows an order line's key (Get key; step-up, audited).
 func (h *H) RevealSoftwareKey(c echo.Context) error {
-	line, err := pathID(c, "line")
+	line, err := h.softwareLine(c)
 	if err != nil {
 		return err
 	}
@@ -87,7 +107,7 @@ func (h *H) RevealSoftwareKey(c echo.Context) error {
 
 // softwareLink makes a signed link to an order line's bits.
 func (h *H) softwareLink(c echo.Context, copied bool) (string, int64, error) {
-	line, err := pathID(c, "line")
+	line, err := h.softwareLine(c)
 	if err != nil {
 		return "", 0, err
 	}
@@ -148,7 +168,7 @@ func (h *H) SoftwareDownload(c echo.Context) error {
 
 // CancelSoftwareLine cancels an order line within 7 days (R-SW-2).
 func (h *H) CancelSoftwareLine(c echo.Context) error {
-	line, err := pathID(c, "line")
+	line, err := h.softwareLine(c)
 	if err != nil {
 		return err
 	}

@@ -111,3 +111,54 @@ func TestSoftwareDownloadLink(t *testing.T) {
 }
 
 func strconvI(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestSoftwareAddProducts(t *testing.T) {
+	s, _ := softwareServer(t)
+	sales := s.SignedIn(t, "A:sales_agent")
+	base := "/console/customers/" + strconvI(s.CustomerA.ID) + "/software"
+	r := sales.Get(base + "/new")
+	if r.Status != http.StatusOK || !r.TestID("order-form") {
+		t.Fatalf("form: %d", r.Status)
+	}
+	key := regexpValue(r.Body, `name="key" value="`)
+	var account, item string
+	s.Gorm.Raw("SELECT id::text FROM billing_accounts WHERE console_id = ? ORDER BY lower(name), id LIMIT 1", s.ConsoleA.ID).Scan(&account)
+	s.Gorm.Raw(`SELECT p.id::text || ':' || v.id::text FROM software_products p JOIN software_versions v ON v.product_id = p.id
+WHERE p.sku = 'SW-WINSRV-STD' AND v.rank = 2`).Scan(&item)
+	form := url.Values{"key": {key}, "billing_account": {account}, "po_number": {"PO-42"}, "item": {item, ""}, "quantity": {"3", ""}}
+	t.Run("bad quantity: 422 on the field", func(t *testing.T) {
+		bad := url.Values{"key": {key}, "billing_account": {account}, "item": {item}, "quantity": {"0"}}
+		if r := sales.Post(base+"/orders", bad); r.Status != http.StatusUnprocessableEntity || !r.Has("Enter a quantity from 1 to 10000.") {
+			t.Fatalf("bad quantity: %d", r.Status)
+		}
+	})
+	t.Run("review shows the price, place order places it once", func(t *testing.T) {
+		r := sales.Post(base+"/orders", form)
+		if r.Status != http.StatusOK || !r.TestID("order-review") || !r.TestID("place-order") {
+			t.Fatalf("review: %d", r.Status)
+		}
+		form.Set("step", "place")
+		for i := 0; i < 2; i++ {
+			if r := sales.Post(base+"/orders", form); r.Status != http.StatusSeeOther {
+				t.Fatalf("place %d: %d %s", i, r.Status, r.Body)
+			}
+		}
+		var n int64
+		s.Gorm.Table("software_orders").Where("po_number = 'PO-42'").Count(&n)
+		if n != 1 {
+			t.Fatalf("orders = %d, want 1", n)
+		}
+		if r := sales.Get("/console/software-orders?q=PO"); r.Status != http.StatusOK {
+			t.Fatalf("orders list: %d", r.Status)
+		}
+	})
+}
+
+func regexpValue(body, prefix string) string {
+	i := strings.Index(body, prefix)
+	if i < 0 {
+		return ""
+	}
+	v := body[i+len(prefix):]
+	return v[:strings.IndexByte(v, '"')]
+}

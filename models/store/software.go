@@ -332,6 +332,16 @@ func (s *Store) CustomerSoftware(ctx context.Context, a models.Actor, customerID
 	return rows, nil
 }
 
+// SoftwareLineOf checks that an order line the actor may see belongs to
+// customerID (the console's routes name both): not_found otherwise.
+func (s *Store) SoftwareLineOf(ctx context.Context, a models.Actor, customerID, lineID int64) error {
+	l, err := loadSoftwareLine(s.db.WithContext(ctx), a, lineID, false)
+	if err == nil && l.CustomerID != customerID {
+		err = models.NotFound()
+	}
+	return err
+}
+
 func loadSoftwareLine(tx *gorm.DB, a models.Actor, lineID int64, lock bool) (SoftwareLine, error) {
 	var l SoftwareLine
 	q := softwareLines(tx, a).Where("l.id = ?", lineID)
