@@ -45,8 +45,49 @@ func (LocalFulfilment) IssueKey(_ context.Context, p models.SoftwareProduct, _ m
 }
 
 // softwareKeyID names the encryption key the product keys are sealed
-// under; a rotation command re-seals every line and changes it.
-const softwareKeyID = "k1"
+// under, without revealing it: the first bytes of an HMAC of a fixed
+// label. RotateSoftwareKeys re-seals the lines of an old key.
+func softwareKeyID(secret []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("software-key-id/v1"))
+	return fmt.Sprintf("%x", m.Sum(nil)[:6])
+}
+
+// RotateSoftwareKeys re-seals under the store's current ENCRYPTION_KEY
+// every product key sealed under old (the previous ENCRYPTION_KEY), in
+// one transaction, and returns how many were re-sealed. Nothing opened is
+// logged.
+func (s *Store) RotateSoftwareKeys(ctx context.Context, old []byte) (int, error) {
+	if len(old) != 32 || len(s.SecretKey) != 32 {
+		return 0, errNoSecretKey
+	}
+	prev := &Store{SecretKey: old}
+	oldID, newID := softwareKeyID(old), softwareKeyID(s.SecretKey)
+	n := 0
+	err := s.tx(ctx, func(tx *gorm.DB, _ time.Time) error {
+		var lines []models.SoftwareOrderLine
+		if err := forUpdate(tx).Select("id, key_ciphertext").Where("key_id = ?", oldID).Order("id").Find(&lines).Error; err != nil {
+			return fmt.Errorf("rotate software keys: %w", err)
+		}
+		for _, l := range lines {
+			plain, err := prev.Open(l.KeyCiphertext, keyBinding(l.ID))
+			if err != nil {
+				return fmt.Errorf("rotate software keys: %w", err)
+			}
+			sealed, err := s.Seal(plain, keyBinding(l.ID))
+			if err != nil {
+				return fmt.Errorf("rotate software keys: %w", err)
+			}
+			if err := tx.Model(&models.SoftwareOrderLine{}).Where("id = ?", l.ID).
+				Updates(map[string]any{"key_ciphertext": sealed, "key_id": newID}).Error; err != nil {
+				return fmt.Errorf("rotate software keys: %w", err)
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
 
 func keyBinding(lineID int64) string { return "software-key:line:" + strconv.FormatInt(lineID, 10) }
 
@@ -233,7 +274,7 @@ func (s *Store) PlaceSoftwareOrder(ctx context.Context, a models.Actor, customer
 			}
 			line := models.SoftwareOrderLine{OrderID: o.ID, ProductID: l.Product.ID, VersionID: l.Version.ID, Quantity: l.Quantity,
 				UnitPriceMinor: l.UnitPriceMinor, AmountMinor: l.AmountMinor, State: models.LineActive,
-				KeyCiphertext: []byte{0}, KeyID: softwareKeyID, KeyHash: keyHash(pk)}
+				KeyCiphertext: []byte{0}, KeyID: softwareKeyID(s.SecretKey), KeyHash: keyHash(pk)}
 			if err := tx.Create(&line).Error; err != nil {
 				return fmt.Errorf("order line: %w", err)
 			}

@@ -225,3 +225,32 @@ func TestSoftwareDownloadLinks(t *testing.T) {
 		}
 	})
 }
+
+func TestSoftwareKeyRotation(t *testing.T) {
+	f := storetest.Seed(t)
+	ba := billingAccount(t, f, "A")
+	o := placeSoftware(t, f, ba.ID, "rotate-1")
+	var lineID int64
+	f.Gorm.Table("software_order_lines").Select("id").Where("order_id = ?", o.Order.ID).Scan(&lineID)
+	before, err := f.Store.RevealSoftwareKey(bg, f.Actor("A:admin_agent"), lineID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := append([]byte(nil), f.Store.SecretKey...)
+	f.Store.SecretKey = []byte("fedcba9876543210fedcba9876543210")
+	defer func() { f.Store.SecretKey = old }()
+	if _, err := f.Store.RevealSoftwareKey(bg, f.Actor("A:admin_agent"), lineID); err == nil {
+		t.Fatal("a key sealed under the old encryption key opened under the new one")
+	}
+	n, err := f.Store.RotateSoftwareKeys(bg, old)
+	if err != nil || n != 1 {
+		t.Fatalf("rotate = %d, %v", n, err)
+	}
+	after, err := f.Store.RevealSoftwareKey(bg, f.Actor("A:admin_agent"), lineID)
+	if err != nil || after != before {
+		t.Fatalf("after rotation: %q, %v; want the same key", after, err)
+	}
+	if n, err := f.Store.RotateSoftwareKeys(bg, old); err != nil || n != 0 {
+		t.Fatalf("second rotation = %d, %v; want 0", n, err)
+	}
+}
