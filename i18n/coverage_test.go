@@ -222,7 +222,7 @@ func TestScannerFindsKnownUses(t *testing.T) {
 		"Annual, prepaid":                                    "views/labels.go",                   // p.Tr in Go
 		"Edit customer":                                      "handlers/customers.go",             // h.page(c, title)
 		"Customer added.":                                    "handlers/customers.go",             // h.redirect(c, url, flash)
-		"Edit billing account":                               "handlers/settings.go",              // title = "…"; h.page(c, title)
+		"Edit billing account":                               "handlers/billing_accounts.go",      // title = "…"; h.page(c, title)
 		"{{.Name}} can sign in again.":                       "handlers/users.go",                 // msg := "…"; T(msg, …)
 		"Page not found":                                     "web/errors.go",                     // heading, detail := describe(status)
 		"Sign in to continue.":                               "web/middleware.go",                 // &models.Error{Message: …}

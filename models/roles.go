@@ -133,6 +133,13 @@ func permRoles(p Permission) []Role {
 	// ---- Billing pay (issue 9) ----
 	case PermPaymentMethods:
 		return []Role{RoleSuperAdmin, RoleCustomerAdmin}
+	// ---- On-premises software (issue 10) ----
+	case PermBuySoftware:
+		return []Role{RoleSuperAdmin, RoleAdminAgent, RoleSalesAgent}
+	case PermSoftwareKeys:
+		return []Role{RoleSuperAdmin, RoleAdminAgent, RoleCustomerAdmin}
+	case PermCancelSoftware:
+		return []Role{RoleSuperAdmin, RoleAdminAgent}
 	}
 	return nil
 }
@@ -214,3 +221,10 @@ func (a Actor) IsDesk() bool { return a.OrgKind == OrgOperator }
 
 // System is the actor for background jobs and demo data.
 func System() Actor { return Actor{Name: "system", OrgKind: OrgOperator, Role: RoleOperatorAdmin} }
+
+// ---- On-premises software (issue 10, R-SW-1..6, R-ROLE-2, R-ROLE-4) ----
+const (
+	PermBuySoftware    Permission = "software.buy"    // R-SW-1: place orders on behalf of customers
+	PermSoftwareKeys   Permission = "software.keys"   // R-SW-3: reveal keys, download, copy links (step-up)
+	PermCancelSoftware Permission = "software.cancel" // R-SW-2: cancel an order line within 168 hours
+)

@@ -241,5 +241,22 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/admin/billing/pay", h.PayBalance, customer(models.PermBillingPay)},
 		{GET, "/desk/billing-accounts/:id/credits", h.Credits, desk(models.PermIssueCredit)},
 		{POST, "/desk/billing-accounts/:id/credits", h.IssueCredit, stepUp(desk(models.PermIssueCredit))},
+
+		// ---- On-premises software (issue 10, SPEC §5, R-SW-1..6): Add products, the orders list, the Software page,
+		// keys (step-up), downloads by signed link, cancellation within 7 days ----
+		{GET, "/console/software-orders", h.SoftwareOrders, console(models.PermReadCustomers)},
+		{GET, "/console/software-orders.csv", h.SoftwareOrdersCSV, console(models.PermReadCustomers)},
+		{GET, "/console/customers/:id/software", h.Software, console(models.PermReadCustomers)},
+		{GET, "/console/customers/:id/software/new", h.NewSoftwareOrder, console(models.PermBuySoftware)},
+		{POST, "/console/customers/:id/software/orders", h.PlaceSoftwareOrder, console(models.PermBuySoftware)},
+		{POST, "/console/customers/:id/software/lines/:line/key", h.RevealSoftwareKey, stepUp(console(models.PermSoftwareKeys))},
+		{POST, "/console/customers/:id/software/lines/:line/download", h.DownloadSoftware, console(models.PermSoftwareKeys)},
+		{POST, "/console/customers/:id/software/lines/:line/link", h.CopySoftwareLink, stepUp(console(models.PermSoftwareKeys))},
+		{POST, "/console/customers/:id/software/lines/:line/cancel", h.CancelSoftwareLine, console(models.PermCancelSoftware)},
+		{GET, "/admin/software", h.Software, customer(models.PermViewOwnOrg)},
+		{POST, "/admin/software/lines/:line/key", h.RevealSoftwareKey, stepUp(customer(models.PermSoftwareKeys))},
+		{POST, "/admin/software/lines/:line/download", h.DownloadSoftware, customer(models.PermSoftwareKeys)},
+		{POST, "/admin/software/lines/:line/link", h.CopySoftwareLink, stepUp(customer(models.PermSoftwareKeys))},
+		{GET, "/software/download/:token", h.SoftwareDownload, public}, // the signed link is the authority
 	}
 }

@@ -142,6 +142,7 @@ func withDBPool(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*
 	}
 	st := store.New(db, time.Now)
 	st.SecretKey = cfg.SecretKey
+	st.Bits = store.LocalBits{Dir: filepath.Join(cfg.DataDir, "software")}
 	if cfg.PaymentProcessor != "" {
 		if st.Payments, err = payments.New(cfg.PaymentProcessor); err != nil {
 			return err

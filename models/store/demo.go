@@ -144,6 +144,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 	if err := s.seedPayDemo(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.seedSoftwareDemo(ctx); err != nil {
+		return nil, err
+	}
 	if err := s.enrolDemoUsers(ctx, out); err != nil {
 		return nil, fmt.Errorf("demo second factors: %w", err)
 	}

@@ -35,6 +35,10 @@ type Store struct {
 	SecretKey []byte
 	// Payments is the card processor (nil: the built-in test mode).
 	Payments payments.Processor
+	// Fulfilment issues software product keys (nil: LocalFulfilment).
+	Fulfilment Fulfilment
+	// Bits holds the software downloads (nil: generated in memory).
+	Bits SoftwareBits
 	// actions are the desk actions of support cases, by name.
 	actions map[string]CaseAction
 	// Pause waits out a throttle's delay; nil sleeps (tests record instead).
