@@ -111,6 +111,10 @@ const (
 	PermPaymentMethods Permission = "billing.payment_methods" // R-PAY-1: add, change, choose the primary, remove cards
 )
 
+// Console consolidation (issue 12, R-CON-1, R-CON-2): the super admin
+// invites, accepts and closes console connections.
+const PermConsolidate Permission = "consoles.consolidate"
+
 // permRoles grants permissions by permission rather than by role, so each
 // area adds its own block without touching rolePerms' lines.
 var permRoles = map[Permission][]Role{
@@ -123,6 +127,8 @@ var permRoles = map[Permission][]Role{
 	PermSuspendSubscriptions: {RoleSuperAdmin, RoleAdminAgent},
 	// ---- Billing pay (issue 9) ----
 	PermPaymentMethods: {RoleSuperAdmin, RoleCustomerAdmin},
+	// ---- Console consolidation (issue 12) ----
+	PermConsolidate: {RoleSuperAdmin},
 }
 
 var rolePerms = map[Role][]Permission{
