@@ -73,9 +73,9 @@ func ConnectionStatusLabel(s ConnectionState) string {
 type ConnectionRow struct {
 	ConsoleConnection
 	MainName   string
-	MainRID    string
+	MainRID    string `gorm:"column:main_r_id"`
 	SourceName string
-	SourceRID  string
+	SourceRID  string `gorm:"column:source_r_id"`
 }
 
 // ErrUnknownConsoleID refuses an account id no active console has.
