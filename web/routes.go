@@ -241,5 +241,14 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/admin/billing/pay", h.PayBalance, customer(models.PermBillingPay)},
 		{GET, "/desk/billing-accounts/:id/credits", h.Credits, desk(models.PermIssueCredit)},
 		{POST, "/desk/billing-accounts/:id/credits", h.IssueCredit, stepUp(desk(models.PermIssueCredit))},
+
+		// ---- Console consolidation (issue 12, R-CON-1..5): connections, the source's review, readiness ----
+		{GET, "/console/consolidation", h.Consolidation, console(models.PermConsolidate)},
+		{POST, "/console/consolidation", h.InviteConsole, console(models.PermConsolidate)},
+		{GET, "/console/consolidation/migrations", h.CustomerMigrations, console(models.PermAddCustomers)},
+		{POST, "/console/consolidation/migrations/:id/refresh", h.RefreshReadiness, console(models.PermAddCustomers)},
+		{GET, "/console/consolidation/:id", h.ConsoleConnection, console(models.PermConsolidate)},
+		{POST, "/console/consolidation/:id/accept", h.AcceptConnection, console(models.PermConsolidate)},
+		{POST, "/console/consolidation/:id/close", h.CloseConnection, console(models.PermConsolidate)},
 	}
 }

@@ -120,7 +120,7 @@ func (s *Store) RefreshReadiness(ctx context.Context, a models.Actor, customerID
 			return err
 		}
 		if c == nil {
-			return models.NotFound()
+			return &models.Error{Code: models.CodeConflict, Message: "This console is not connected to a main console."}
 		}
 		return saveReadiness(tx, *c, cust.ID, now)
 	})
