@@ -320,3 +320,45 @@ type ConsoleFacts struct {
 	Currencies []string // billing account currencies
 	IsThisOne  bool
 }
+
+// BulkResult is one customer's result of a bulk action (R-BULK-1): done, or
+// failed with the reason; never one pass/fail for the batch.
+type BulkResult struct {
+	CustomerID int64
+	Name       string
+	OK         bool
+	Message    string
+}
+
+// ErrNoCustomersSelected refuses a bulk action on nothing.
+func ErrNoCustomersSelected() *Error {
+	return &Error{Code: CodeInvalid, Field: "customer_ids", Message: "Select at least one customer."}
+}
+
+// CheckStartMigration decides whether the source may start a customer's
+// migration (R-CON-6): the customer must be ready now (readiness judged
+// again at this moment, not as last computed).
+func CheckStartMigration(current CustomerMigrationState, now CustomerMigrationState) error {
+	switch current {
+	case MigStarted, MigMigrating:
+		return &Error{Code: CodeConflict, Message: "This customer's migration has already started."}
+	case MigDone:
+		return &Error{Code: CodeConflict, Message: "This customer has already been migrated."}
+	}
+	if now != MigReady {
+		return &Error{Code: CodeConflict, Message: "This customer is not ready to migrate: see the details."}
+	}
+	return nil
+}
+
+// CheckCancelMigration decides whether the source may cancel a started
+// migration (R-CON-6): only a started one, before the main completes it.
+func CheckCancelMigration(current CustomerMigrationState) error {
+	switch current {
+	case MigStarted:
+		return nil
+	case MigMigrating, MigDone:
+		return &Error{Code: CodeConflict, Message: "The main console is already completing this migration: it can no longer be cancelled."}
+	}
+	return &Error{Code: CodeConflict, Message: "This customer's migration has not started."}
+}

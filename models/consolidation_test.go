@@ -159,3 +159,43 @@ func TestReadiness(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckStartMigration(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		current, now CustomerMigrationState
+		ok           bool
+	}{
+		{"R-CON-6 a ready customer starts", MigReady, MigReady, true},
+		{"a stale ready row no longer ready", MigReady, MigNotReady, false},
+		{"a not-ready row that became ready", MigNotReady, MigReady, true},
+		{"already started", MigStarted, MigReady, false},
+		{"migrating", MigMigrating, MigReady, false},
+		{"done", MigDone, MigReady, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := CheckStartMigration(tc.current, tc.now); (err == nil) != tc.ok {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}
+
+func TestCheckCancelMigration(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		current CustomerMigrationState
+		ok      bool
+	}{
+		{"R-CON-6 a started migration is cancelled", MigStarted, true},
+		{"ready: nothing to cancel", MigReady, false},
+		{"migrating: too late", MigMigrating, false},
+		{"done: too late", MigDone, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := CheckCancelMigration(tc.current); (err == nil) != tc.ok {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}

@@ -202,3 +202,63 @@ func TestReadinessStore(t *testing.T) {
 		}
 	})
 }
+
+func TestStartAndCancelMigrations(t *testing.T) {
+	f := storetest.Seed(t)
+	st := f.Store
+	mainA, srcB := f.Actor("A:super_admin"), f.Actor("B:super_admin")
+	c, err := st.InviteConsole(bg, mainA, f.ConsoleB.PublicResellerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AcceptConnection(bg, srcB, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveBillingAccount(bg, mainA, 0, models.BillingAccountInput{Name: "A in yen", Currency: "JPY", LegalEntity: "A KK"}); err != nil {
+		t.Fatal(err)
+	}
+	addSubscription(t, f, f.CustomerB.ID, &f.ConsoleB.ID)
+	voice, err := st.CreateCustomer(bg, srcB, models.CustomerInput{Name: "Voice Co", Domain: "voice-co.example", Country: "JP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := addSubscription(t, f, voice.ID, &f.ConsoleB.ID)
+	f.Gorm.Exec("UPDATE subscriptions SET product_id = (SELECT id FROM products WHERE sku = 'GVOICE') WHERE id = ?", vs.ID)
+
+	if _, err := st.StartMigrations(bg, f.Actor("B:admin_agent"), []int64{f.CustomerB.ID}); models.ErrorCode(err) != models.CodeForbidden {
+		t.Errorf("without the migrate flag: %v", err)
+	}
+	_, err = st.StartMigrations(bg, srcB, nil)
+	wantField(t, "nothing selected", err, "customer_ids")
+
+	// R-CON-4: before the 7 days nobody starts.
+	res, err := st.StartMigrations(bg, srcB, []int64{f.CustomerB.ID})
+	if err != nil || len(res) != 1 || res[0].OK {
+		t.Fatalf("during the wait: %+v %v", res, err)
+	}
+	f.Clock.Advance(models.MigrationWait)
+	res, err = st.StartMigrations(bg, srcB, []int64{f.CustomerB.ID, voice.ID, f.CustomerA.ID})
+	if err != nil || len(res) != 3 {
+		t.Fatalf("results %+v %v", res, err)
+	}
+	if !res[0].OK || res[1].OK || res[2].OK || res[1].Message == "" || res[2].Message == "" {
+		t.Errorf("per-customer results %+v", res)
+	}
+	if n := countRows(t, f.Gorm, "customer_migrations", "state = 'started'"); n != 1 {
+		t.Errorf("started rows %d", n)
+	}
+	res, _ = st.StartMigrations(bg, srcB, []int64{f.CustomerB.ID})
+	if len(res) != 1 || res[0].OK {
+		t.Errorf("re-run starts twice: %+v", res)
+	}
+	if err := st.CancelMigration(bg, srcB, f.CustomerB.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, "cancel twice", st.CancelMigration(bg, srcB, f.CustomerB.ID), models.CodeConflict)
+	if !isNotFound(st.CancelMigration(bg, srcB, f.CustomerA.ID)) {
+		t.Error("foreign customer cancelled")
+	}
+	if n := countRows(t, f.Gorm, "customer_migrations", "state = 'ready'"); n != 1 {
+		t.Errorf("ready rows after cancel %d", n)
+	}
+}
