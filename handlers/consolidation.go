@@ -92,12 +92,47 @@ func (h *H) CloseConnection(c echo.Context) error {
 // CustomerMigrations is the source's Manage customer migrations page
 // (R-CON-5): Ready to migrate and Not ready, with details and age.
 func (h *H) CustomerMigrations(c echo.Context) error {
-	conn, rows, err := h.Store.CustomerMigrations(ctx(c), mustActor(c))
+	return h.migrationsPage(c, http.StatusOK, consolidation.MigrationsView{})
+}
+
+func (h *H) migrationsPage(c echo.Context, status int, v consolidation.MigrationsView) error {
+	a := mustActor(c)
+	conn, rows, err := h.Store.CustomerMigrations(ctx(c), a)
 	if err != nil {
 		return err
 	}
-	v := consolidation.MigrationsView{Connection: conn, Rows: rows, Now: h.Store.Now()}
-	return Render(c, http.StatusOK, consolidation.Migrations(h.page(c, "Manage customer migrations"), v))
+	v.Connection, v.Rows, v.Now, v.CanMigrate = conn, rows, h.Store.Now(), a.Can(models.PermMigrateCustomers)
+	return Render(c, status, consolidation.Migrations(h.page(c, "Manage customer migrations"), v))
+}
+
+// StartMigrations starts the selected customers' migrations and shows a
+// result per customer (R-CON-6, R-BULK-1).
+func (h *H) StartMigrations(c echo.Context) error {
+	var f forms.MigrationStartForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	res, err := h.Store.StartMigrations(ctx(c), mustActor(c), f.CustomerIDs)
+	if status, fe, ok := formFailure(err); ok {
+		f.SetErrors(fe)
+		return h.migrationsPage(c, status, consolidation.MigrationsView{Form: f})
+	}
+	if err != nil {
+		return err
+	}
+	return h.migrationsPage(c, http.StatusOK, consolidation.MigrationsView{Results: res})
+}
+
+// CancelMigration returns a started migration to Ready (R-CON-6).
+func (h *H) CancelMigration(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.Store.CancelMigration(ctx(c), mustActor(c), id); err != nil {
+		return h.consolidationConflict(c, err, "/console/consolidation/migrations")
+	}
+	return h.redirect(c, "/console/consolidation/migrations", "Migration cancelled: the customer is ready again.")
 }
 
 // RefreshReadiness recomputes one customer's readiness at once.

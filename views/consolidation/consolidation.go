@@ -35,6 +35,9 @@ type MigrationsView struct {
 	Connection *models.ConnectionRow
 	Rows       []models.MigrationRow
 	Now        time.Time
+	CanMigrate bool
+	Form       forms.MigrationStartForm
+	Results    []models.BulkResult
 }
 
 // isSource tells whether a console can still become a source: it has no
@@ -169,4 +172,31 @@ func currencies(list []string) string {
 		return "—"
 	}
 	return strings.Join(list, ", ")
+}
+
+func cancelConfirm(p views.Page, r models.MigrationRow) components.Confirm {
+	return components.Confirm{
+		ID:       fmt.Sprintf("cancel-migration-%d", r.CustomerID),
+		Action:   fmt.Sprintf("/console/consolidation/migrations/%d/cancel", r.CustomerID),
+		Class:    "inline",
+		Question: p.Tr("Cancel this customer's migration?"),
+		Detail:   p.Tr("The customer stays in this console and is listed as ready to migrate again."),
+		OK:       p.Tr("Confirm cancel"),
+	}
+}
+
+func resultsTable(p views.Page, v MigrationsView) components.TableSpec {
+	return components.TableSpec{
+		TestID:  "migration-results",
+		Caption: p.Tr("Result per customer"),
+		Columns: []components.Column{{Label: p.Tr("Customer")}, {Label: p.Tr("Result")}},
+		Rows:    len(v.Results),
+	}
+}
+
+func resultName(r models.BulkResult) string {
+	if r.Name == "" {
+		return fmt.Sprintf("#%d", r.CustomerID)
+	}
+	return r.Name
 }
