@@ -314,10 +314,10 @@ func reasonOrder(code string) int {
 type ConsoleFacts struct {
 	ConsoleID  int64
 	Name       string
-	RID        string
+	RID        string   `gorm:"column:r_id"`
 	CloudVoice int      // live Google Cloud contract plan and Google Voice subscriptions
 	Customers  int      // customers managed
-	Currencies []string // billing account currencies
+	Currencies []string `gorm:"-"` // billing account currencies
 	IsThisOne  bool
 }
 
