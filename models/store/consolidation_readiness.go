@@ -67,42 +67,45 @@ func requireAddCustomers(a models.Actor) error {
 }
 
 // CustomerMigrations is the source console's Manage customer migrations
-// list (R-CON-5): the connection and each customer's readiness. Customers
-// without a row yet are judged now. It needs the add-customers permission
-// (seed 002).
+// list (R-CON-5): the connection and each customer's readiness. A customer
+// the job has not judged yet is judged for this page only: reading the page
+// writes nothing. It needs the add-customers permission (seed 002).
 func (s *Store) CustomerMigrations(ctx context.Context, a models.Actor) (*models.ConnectionRow, []models.MigrationRow, error) {
 	if err := requireAddCustomers(a); err != nil {
 		return nil, nil, err
 	}
-	var conn *models.ConnectionRow
+	db := s.db.WithContext(ctx)
+	now := s.Now()
+	c, err := sourceConnection(db, a.OrgID)
+	if err != nil || c == nil {
+		return nil, nil, err
+	}
+	cr, err := connectionRows(db.Where("console_connections.id = ?", c.ID))
+	if err != nil || len(cr) == 0 {
+		return nil, nil, err
+	}
 	var rows []models.MigrationRow
-	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		c, err := sourceConnection(tx, a.OrgID)
-		if err != nil || c == nil {
-			return err
+	if err := db.Table("customer_migrations").
+		Select("customer_migrations.*, customers.name AS customer_name, customers.domain AS customer_domain").
+		Joins("JOIN customers ON customers.id = customer_migrations.customer_id").
+		Where("customer_migrations.connection_id = ? AND customers.console_id = ?", c.ID, a.OrgID).
+		Order("customers.name, customers.id").Limit(1000).Find(&rows).Error; err != nil {
+		return nil, nil, fmt.Errorf("list customer migrations: %w", err)
+	}
+	var missing []models.Customer
+	if err := db.Raw(`SELECT * FROM customers WHERE console_id = ? AND id NOT IN
+		(SELECT customer_id FROM customer_migrations WHERE connection_id = ?) ORDER BY name, id LIMIT 500`, a.OrgID, c.ID).Scan(&missing).Error; err != nil {
+		return nil, nil, fmt.Errorf("customers without readiness: %w", err)
+	}
+	for _, k := range missing {
+		st, rs, err := readinessOf(db, *c, k.ID, now)
+		if err != nil {
+			return nil, nil, err
 		}
-		var missing []int64
-		if err := tx.Raw(`SELECT id FROM customers WHERE console_id = ? AND id NOT IN
-			(SELECT customer_id FROM customer_migrations WHERE connection_id = ?) ORDER BY id LIMIT 500`, a.OrgID, c.ID).Scan(&missing).Error; err != nil {
-			return fmt.Errorf("customers without readiness: %w", err)
-		}
-		for _, id := range missing {
-			if err := saveReadiness(tx, *c, id, now); err != nil {
-				return err
-			}
-		}
-		cr, err := connectionRows(tx.Where("console_connections.id = ?", c.ID))
-		if err != nil || len(cr) == 0 {
-			return err
-		}
-		conn = &cr[0]
-		return tx.Table("customer_migrations").
-			Select("customer_migrations.*, customers.name AS customer_name, customers.domain AS customer_domain").
-			Joins("JOIN customers ON customers.id = customer_migrations.customer_id").
-			Where("customer_migrations.connection_id = ? AND customers.console_id = ?", c.ID, a.OrgID).
-			Order("customers.name, customers.id").Limit(1000).Find(&rows).Error
-	})
-	return conn, rows, err
+		rows = append(rows, models.MigrationRow{CustomerMigration: models.CustomerMigration{ConnectionID: c.ID, CustomerID: k.ID,
+			State: st, Reasons: rs, ComputedAt: now}, CustomerName: k.Name, CustomerDomain: k.Domain})
+	}
+	return &cr[0], rows, nil
 }
 
 // RefreshReadiness recomputes one customer's readiness at once (R-CON-5).
