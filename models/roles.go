@@ -113,6 +113,10 @@ const (
 	PermPaymentMethods Permission = "billing.payment_methods" // R-PAY-1: add, change, choose the primary, remove cards
 )
 
+// Console consolidation (issue 12, R-CON-1, R-CON-2): the super admin
+// invites, accepts and closes console connections.
+const PermConsolidate Permission = "consoles.consolidate"
+
 // permRoles grants permissions by permission rather than by role, so each
 // area adds its own block without touching roleHolds' lines. A switch, not
 // a package map: Can runs on every request, and no importer can change it.
@@ -140,6 +144,9 @@ func permRoles(p Permission) []Role {
 		return []Role{RoleSuperAdmin, RoleAdminAgent, RoleCustomerAdmin}
 	case PermCancelSoftware:
 		return []Role{RoleSuperAdmin, RoleAdminAgent}
+	// ---- Console consolidation (issue 12) ----
+	case PermConsolidate:
+		return []Role{RoleSuperAdmin}
 	}
 	return nil
 }

@@ -258,5 +258,16 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/admin/software/lines/:line/download", h.DownloadSoftware, customer(models.PermSoftwareKeys)},
 		{POST, "/admin/software/lines/:line/link", h.CopySoftwareLink, stepUp(customer(models.PermSoftwareKeys))},
 		{GET, "/software/download/:token", h.SoftwareDownload, public}, // the signed link is the authority
+
+		// ---- Console consolidation (issue 12, R-CON-1..5): connections, the source's review, readiness ----
+		{GET, "/console/consolidation", h.Consolidation, console(models.PermConsolidate)},
+		{POST, "/console/consolidation", h.InviteConsole, console(models.PermConsolidate)},
+		{GET, "/console/consolidation/migrations", h.CustomerMigrations, console(models.PermAddCustomers)},
+		{POST, "/console/consolidation/migrations/:id/refresh", h.RefreshReadiness, console(models.PermAddCustomers)},
+		{POST, "/console/consolidation/migrations/start", h.StartMigrations, console(models.PermMigrateCustomers)},
+		{POST, "/console/consolidation/migrations/:id/cancel", h.CancelMigration, console(models.PermMigrateCustomers)},
+		{GET, "/console/consolidation/:id", h.ConsoleConnection, console(models.PermConsolidate)},
+		{POST, "/console/consolidation/:id/accept", h.AcceptConnection, console(models.PermConsolidate)},
+		{POST, "/console/consolidation/:id/close", h.CloseConnection, console(models.PermConsolidate)},
 	}
 }

@@ -147,6 +147,10 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 	if err := s.seedSoftwareDemo(ctx); err != nil {
 		return nil, err
 	}
+	if more, err = s.seedConsolidationDemo(ctx, op); err != nil {
+		return nil, err
+	}
+	out = append(out, more...)
 	if err := s.enrolDemoUsers(ctx, out); err != nil {
 		return nil, fmt.Errorf("demo second factors: %w", err)
 	}

@@ -58,6 +58,12 @@
   document.addEventListener("change", function (e) {
     if (e.target.matches("[data-autosubmit]")) { e.target.form.requestSubmit(); }
   });
+  // Select all: data-select-all="name" checks or clears every checkbox of that name.
+  document.addEventListener("change", function (e) {
+    if (!e.target.matches("[data-select-all]")) return;
+    var name = e.target.getAttribute("data-select-all");
+    document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (c) { c.checked = e.target.checked; });
+  });
   // Navigation menu toggle on small screens: data-toggle="#id" opens and
   // closes that element (class "open"); Escape closes it again.
   document.addEventListener("click", function (e) {

@@ -39,6 +39,7 @@ func Nav(p views.Page) []NavItem {
 		add(a.Can(models.PermBillingRead), "Invoices", "/console/invoices", "nav-invoices")
 		add(a.Can(models.PermManageUsers), "Users", "/console/users", "nav-users")
 		add(a.Can(models.PermManageBilling), "Billing accounts", "/console/billing-accounts", "nav-billing")
+		add(a.Can(models.PermConsolidate), "Console consolidation", "/console/consolidation", "nav-consolidation")
 		add(a.Can(models.PermViewSettings), "Settings", "/console/settings", "nav-settings")
 		add(a.Can(models.PermReadAudit), "Audit log", "/console/audit", "nav-audit")
 	case models.OrgCustomer:
