@@ -114,6 +114,11 @@ func (h *H) NewCase(c echo.Context) error {
 	if t := models.CaseType(c.QueryParam("type")); t.Valid() {
 		f.Type = string(t)
 	}
+	if f.Type == string(models.CaseCSPRefund) {
+		// The Software page's Cancel after 168 hours names the order and its line.
+		f.Fields = map[string]string{"order_or_subscription_id": strings.TrimSpace(c.QueryParam("order")),
+			models.FieldOrderLine: strings.TrimSpace(c.QueryParam("line"))}
+	}
 	return h.renderCaseForm(c, http.StatusOK, f)
 }
 

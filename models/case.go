@@ -43,6 +43,8 @@ type CaseTypeSpec struct {
 	Actions []string
 	// NeedsCustomer says the case must name one of the console's customers.
 	NeedsCustomer bool
+	// NeedsPhone says the contact phone is required.
+	NeedsPhone bool
 }
 
 // Action names other areas register with the store.
@@ -73,9 +75,11 @@ func CaseTypes() map[CaseType]CaseTypeSpec {
 				{Name: "order_or_subscription_id", Label: "Order id or subscription id", Kind: "text", Required: true},
 				{Name: "refund_reason", Label: "Refund reason", Kind: "textarea", Required: true},
 				{Name: "amount_requested", Label: "Amount requested", Kind: "money", Required: true},
+				{Name: FieldOrderLine, Label: "Software order line", Kind: "text"},
 			},
 			Actions:       []string{ActionApproveRefund},
 			NeedsCustomer: true,
+			NeedsPhone:    true,
 		},
 		CaseUndoMigration: {
 			Label: "Undo a customer migration",
@@ -416,7 +420,9 @@ func (in CaseInput) Validate(currency string) error {
 	} else if !ValidEmail(in.ContactEmail) {
 		f.Add("contact_email", "Enter a valid email address.")
 	}
-	if in.ContactPhone != "" && !phonePattern(in.ContactPhone) {
+	if in.ContactPhone == "" && in.Type.Spec().NeedsPhone {
+		f.Add("contact_phone", "Enter a phone number the desk can call about this refund.")
+	} else if in.ContactPhone != "" && !phonePattern(in.ContactPhone) {
 		f.Add("contact_phone", "Enter a phone number with digits, spaces, +, - or parentheses.")
 	}
 	for _, fd := range in.Type.Spec().Fields {
@@ -445,6 +451,13 @@ func (in CaseInput) Validate(currency string) error {
 			if _, err := time.Parse("2006-01-02", v); err != nil {
 				f.Add(name, "Enter the date as YYYY-MM-DD.")
 			}
+		}
+		if fd.Name == FieldOrderLine {
+			if _, ok := RefundLineID(in.Fields); !ok {
+				f.Add(name, "Enter the order line's number.")
+			}
+		}
+		switch fd.Kind {
 		case "money":
 			if m, ok := ParseCaseAmount(v, currency); !ok {
 				f.Add(name, "Enter an amount in the console's currency, e.g. 120.50.")

@@ -175,7 +175,7 @@ func TestCaseCheckAction(t *testing.T) {
 
 func TestNewCase(t *testing.T) {
 	good := CaseInput{Type: CaseCSPRefund, Impact: ImpactHigh, Title: " Refund ", Description: "d", CustomerID: 9,
-		ContactName: "n", ContactEmail: "N@A.test", Fields: map[string]string{"customer_name": "C", "tenant_or_domain": "c.test",
+		ContactName: "n", ContactEmail: "N@A.test", ContactPhone: "+1 555 0100", Fields: map[string]string{"customer_name": "C", "tenant_or_domain": "c.test",
 			"order_or_subscription_id": "O-1", "refund_reason": "r", "amount_requested": "1,100.50"}}
 	by := CaseFiler{ConsoleID: 3, Currency: "EUR ", UserID: 11, Name: "Ann"}
 	t.Run("builds an open case at version 1", func(t *testing.T) {

@@ -114,8 +114,14 @@ func TestPartnerReplyHandsCaseBack(t *testing.T) {
 
 func validCase(t CaseType) CaseInput {
 	in := CaseInput{Type: t, Impact: ImpactHigh, Title: "Something broke", Description: "Details", CustomerID: 7,
-		ContactName: "Ann", ContactEmail: "ann@example.com", Fields: map[string]string{}}
+		ContactName: "Ann", ContactEmail: "ann@example.com", ContactPhone: "+33 1 23 45 67 89", Fields: map[string]string{}}
 	for _, f := range t.Spec().Fields {
+		switch {
+		case f.Name == FieldOrderLine:
+			in.Fields[f.Name] = "12"
+		default:
+			in.Fields[f.Name] = "value"
+		}
 		switch f.Kind {
 		case "money":
 			in.Fields[f.Name] = "120.50"
@@ -123,8 +129,6 @@ func validCase(t CaseType) CaseInput {
 			in.Fields[f.Name] = "2026-03-09"
 		case "email":
 			in.Fields[f.Name] = "x@example.com"
-		default:
-			in.Fields[f.Name] = "value"
 		}
 	}
 	return in
@@ -163,7 +167,7 @@ func TestCaseTypesRequireTheirFields(t *testing.T) {
 	for _, f := range CaseTypes()[CaseCSPRefund].Fields {
 		names = append(names, f.Name)
 	}
-	if got := strings.Join(names, ","); got != "customer_name,tenant_or_domain,order_or_subscription_id,refund_reason,amount_requested" {
+	if got := strings.Join(names, ","); got != "customer_name,tenant_or_domain,order_or_subscription_id,refund_reason,amount_requested,order_line" {
 		t.Fatalf("refund fields %s", got)
 	}
 	if !CaseMeetOfflineToOnline.Offers("convert_to_grace_plan") || CaseOther.Offers("convert_to_grace_plan") {

@@ -122,7 +122,7 @@ func TestBadBytesNeverGive500(t *testing.T) {
 func TestFiveLargestAttachments(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t)
-	agent := s.SignedIn(t, "A:helpdesk_agent")
+	agent := s.SignedIn(t, "A:admin_agent")
 	files := map[string][]byte{}
 	for i := range models.MaxAttachmentsPerMessage {
 		f := make([]byte, models.MaxAttachmentSize)

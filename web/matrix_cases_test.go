@@ -118,7 +118,7 @@ var webPDF = []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<
 
 func refundForm(s *webtest.Server) map[string]string {
 	return map[string]string{"type": "csp_refund", "impact": "high", "title": "Refund ORD-9", "description": "Wrong edition.",
-		"customer_id": strconv.FormatInt(s.CustomerA.ID, 10), "contact_name": "Helpdesk A", "contact_email": "help@a.test",
+		"customer_id": strconv.FormatInt(s.CustomerA.ID, 10), "contact_name": "Helpdesk A", "contact_email": "help@a.test", "contact_phone": "+33 1 23 45 67 89",
 		"cf_customer_name": "Customer A", "cf_tenant_or_domain": "customer-a.example", "cf_order_or_subscription_id": "ORD-9",
 		"cf_refund_reason": "Wrong edition", "cf_amount_requested": "120.50"}
 }
@@ -128,7 +128,7 @@ var caseURL = regexp.MustCompile(`^/console/cases/([0-9]+)$`)
 func TestCaseFilingUploadAndDownloadOverHTTP(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t)
-	agent := s.SignedIn(t, "A:helpdesk_agent")
+	agent := s.SignedIn(t, "A:admin_agent") // only admin agents and super admins ask for refunds
 	if r := agent.Get("/console/cases/new?type=csp_refund"); r.Status != http.StatusOK || !r.TestID("case-form") || !r.Has(`name="cf_amount_requested"`) {
 		t.Fatalf("form: %d", r.Status)
 	}

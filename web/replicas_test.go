@@ -102,9 +102,9 @@ func TestTwoReplicas(t *testing.T) {
 
 	// Emails queued before the replicas' job runners start.
 	for i := 0; i < 10; i++ {
-		if _, err := one.Store.FileCase(context.Background(), one.Actor("A:helpdesk_agent"), models.CaseInput{Type: models.CaseCSPRefund,
+		if _, err := one.Store.FileCase(context.Background(), one.Actor("A:admin_agent"), models.CaseInput{Type: models.CaseCSPRefund,
 			Impact: models.ImpactCritical, Title: fmt.Sprintf("Refund order ORD-%d", i), Description: "Wrong product.", CustomerID: one.CustomerA.ID,
-			ContactName: "Agent", ContactEmail: "agent@a.test", Fields: map[string]string{"customer_name": "Customer A",
+			ContactName: "Agent", ContactEmail: "agent@a.test", ContactPhone: "+33 1 23 45 67 89", Fields: map[string]string{"customer_name": "Customer A",
 				"tenant_or_domain": "customer-a.example", "order_or_subscription_id": "ORD-7", "refund_reason": "Wrong product", "amount_requested": "99.00"}}); err != nil {
 			t.Fatal(err)
 		}

@@ -141,7 +141,7 @@ func parse(t *testing.T, raw string) parsed {
 
 func refundCase(f *storetest.Fixture) models.CaseInput {
 	return models.CaseInput{Type: models.CaseCSPRefund, Impact: models.ImpactCritical, Title: "Refund order ORD-7",
-		Description: "Wrong product.", CustomerID: f.CustomerA.ID, ContactName: "Agent", ContactEmail: "agent@a.test",
+		Description: "Wrong product.", CustomerID: f.CustomerA.ID, ContactName: "Agent", ContactEmail: "agent@a.test", ContactPhone: "+33 1 23 45 67 89",
 		Fields: map[string]string{"customer_name": "Customer A", "tenant_or_domain": "customer-a.example",
 			"order_or_subscription_id": "ORD-7", "refund_reason": "Wrong product", "amount_requested": "99.00"}}
 }
@@ -161,7 +161,7 @@ func TestOutboxSentThroughTheJobRunner(t *testing.T) {
 		t.Fatal(err)
 	}
 	startRunner(t, f, sender)
-	c, err := f.Store.FileCase(ctx, f.Actor("A:helpdesk_agent"), refundCase(f))
+	c, err := f.Store.FileCase(ctx, f.Actor("A:admin_agent"), refundCase(f))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ func TestLocalModeKeepsMailForTheDesk(t *testing.T) {
 	t.Parallel()
 	f := storetest.Seed(t)
 	startRunner(t, f, nil)
-	if _, err := f.Store.FileCase(context.Background(), f.Actor("A:helpdesk_agent"), refundCase(f)); err != nil {
+	if _, err := f.Store.FileCase(context.Background(), f.Actor("A:admin_agent"), refundCase(f)); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "rows logged", func() bool {

@@ -30,6 +30,7 @@ type CaseAction func(tx *gorm.DB, now time.Time, a models.Actor, c *models.Suppo
 func caseActions() map[string]CaseAction {
 	return map[string]CaseAction{
 		models.ActionConvertToGracePlan: convertToGracePlan,
+		models.ActionApproveRefund:      approveSoftwareRefund,
 	}
 }
 

@@ -19,6 +19,9 @@ func (s *Store) fileCase(tx *gorm.DB, now time.Time, a models.Actor, in models.C
 	if a.OrgKind != models.OrgConsole || !a.Can(models.PermFileCases) {
 		return models.SupportCase{}, models.Forbidden()
 	}
+	if err := models.CanFileCaseType(a.Role, in.Type); err != nil {
+		return models.SupportCase{}, err
+	}
 	var currency string
 	if err := tx.Table("consoles").Select("default_currency").Where("id = ?", a.OrgID).Scan(&currency).Error; err != nil {
 		return models.SupportCase{}, fmt.Errorf("file case: load console: %w", err)
@@ -43,6 +46,9 @@ func (s *Store) fileCase(tx *gorm.DB, now time.Time, a models.Actor, in models.C
 			if err := models.CheckMeetCaseFiling(facts.Subs, now); err != nil {
 				return c, err
 			}
+		}
+		if err := checkRefundFiling(tx, c); err != nil {
+			return c, err
 		}
 	}
 	if err := tx.Create(&c).Error; err != nil {

@@ -18,14 +18,14 @@ var casePDF = []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n
 
 func refundInput(f *storetest.Fixture) models.CaseInput {
 	return models.CaseInput{Type: models.CaseCSPRefund, Impact: models.ImpactHigh, Title: "Refund a wrong order",
-		Description: "Ordered the wrong edition.", CustomerID: f.CustomerA.ID, ContactName: "Helpdesk A", ContactEmail: "help@a.test",
+		Description: "Ordered the wrong edition.", CustomerID: f.CustomerA.ID, ContactName: "Helpdesk A", ContactEmail: "help@a.test", ContactPhone: "+33 1 23 45 67 89",
 		Fields: map[string]string{"customer_name": "Customer A", "tenant_or_domain": "customer-a.example",
 			"order_or_subscription_id": "ORD-1", "refund_reason": "Wrong edition", "amount_requested": "250.00"}}
 }
 
 func fileRefund(t *testing.T, f *storetest.Fixture, files ...models.Upload) models.SupportCase {
 	t.Helper()
-	c, err := f.Store.FileCase(context.Background(), f.Actor("A:helpdesk_agent"), refundInput(f), files...)
+	c, err := f.Store.FileCase(context.Background(), f.Actor("A:admin_agent"), refundInput(f), files...)
 	if err != nil {
 		t.Fatalf("file case: %v", err)
 	}
@@ -68,7 +68,7 @@ func TestFileCaseStoresFieldsMoneyAndAttachments(t *testing.T) {
 	in := refundInput(f)
 	in.Fields["refund_reason"] = ""
 	in.Fields["amount_requested"] = "-3"
-	_, err = f.Store.FileCase(ctx, f.Actor("A:helpdesk_agent"), in)
+	_, err = f.Store.FileCase(ctx, f.Actor("A:admin_agent"), in)
 	fe, ok := models.AsValidation(err)
 	if !ok || fe["cf_refund_reason"] == "" || fe["cf_amount_requested"] == "" {
 		t.Fatalf("bad refund: %v", err)
@@ -77,14 +77,14 @@ func TestFileCaseStoresFieldsMoneyAndAttachments(t *testing.T) {
 	in = refundInput(f)
 	in.CustomerID = f.CustomerB.ID
 	in.Fields["amount_requested"] = "12.50"
-	_, err = f.Store.FileCase(ctx, f.Actor("B:helpdesk_agent"), in)
+	_, err = f.Store.FileCase(ctx, f.Actor("B:admin_agent"), in)
 	if fe, _ := models.AsValidation(err); fe["cf_amount_requested"] == "" {
 		t.Fatalf("yen decimals: %v", err)
 	}
 	// A customer of another console is not found.
 	in = refundInput(f)
 	in.CustomerID = f.CustomerB.ID
-	_, err = f.Store.FileCase(ctx, f.Actor("A:helpdesk_agent"), in)
+	_, err = f.Store.FileCase(ctx, f.Actor("A:admin_agent"), in)
 	caseCode(t, "foreign customer", err, models.CodeNotFound)
 	// Customers and the desk do not file partner cases.
 	_, err = f.Store.FileCase(ctx, f.Actor("custA:customer_admin"), refundInput(f))
@@ -99,10 +99,10 @@ func TestCasesTenantIsolation(t *testing.T) {
 	f := storetest.Seed(t)
 	ctx := context.Background()
 	c := fileRefund(t, f, models.Upload{Name: "a.txt", Data: []byte("hello")})
-	v, _ := f.Store.GetCase(ctx, f.Actor("A:helpdesk_agent"), c.ID)
+	v, _ := f.Store.GetCase(ctx, f.Actor("A:admin_agent"), c.ID)
 	attID := v.Attachments[0].ID
 
-	for _, key := range []string{"A:super_admin", "A:admin_agent", "A:sales_agent", "A:helpdesk_agent", "desk:support_engineer", "desk:operator_admin"} {
+	for _, key := range []string{"A:super_admin", "A:admin_agent", "A:sales_agent", "A:admin_agent", "desk:support_engineer", "desk:operator_admin"} {
 		page, err := f.Store.ListCases(ctx, f.Actor(key), models.CaseFilter{}, "")
 		if err != nil || len(page.Items) != 1 || page.Items[0].ID != c.ID {
 			t.Errorf("%s list: %v %d", key, err, len(page.Items))
@@ -139,7 +139,7 @@ func TestCasesTenantIsolation(t *testing.T) {
 	caseCode(t, "partner moves", err, models.CodeForbidden)
 	// The attachment id must belong to the case in the path.
 	c2 := fileRefund(t, f)
-	_, err = f.Store.GetAttachment(ctx, f.Actor("A:helpdesk_agent"), c2.ID, attID)
+	_, err = f.Store.GetAttachment(ctx, f.Actor("A:admin_agent"), c2.ID, attID)
 	caseCode(t, "attachment of another case", err, models.CodeNotFound)
 }
 
@@ -157,10 +157,10 @@ func TestInternalNotesNeverReachThePartner(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A partner cannot write an internal note either: the flag is dropped.
-	if _, err := f.Store.AddComment(ctx, f.Actor("A:helpdesk_agent"), c.ID, models.CommentInput{Body: "Thanks", Internal: true}); err != nil {
+	if _, err := f.Store.AddComment(ctx, f.Actor("A:admin_agent"), c.ID, models.CommentInput{Body: "Thanks", Internal: true}); err != nil {
 		t.Fatal(err)
 	}
-	partner, err := f.Store.GetCase(ctx, f.Actor("A:helpdesk_agent"), c.ID)
+	partner, err := f.Store.GetCase(ctx, f.Actor("A:admin_agent"), c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,13 +176,13 @@ func TestInternalNotesNeverReachThePartner(t *testing.T) {
 	if len(desk.Comments) != 3 || len(desk.Attachments) != 1 {
 		t.Fatalf("desk sees %d comments, %d files", len(desk.Comments), len(desk.Attachments))
 	}
-	_, err = f.Store.GetAttachment(ctx, f.Actor("A:helpdesk_agent"), c.ID, desk.Attachments[0].ID)
+	_, err = f.Store.GetAttachment(ctx, f.Actor("A:admin_agent"), c.ID, desk.Attachments[0].ID)
 	caseCode(t, "partner downloads internal file", err, models.CodeNotFound)
 	if _, err := f.Store.GetAttachment(ctx, eng, c.ID, desk.Attachments[0].ID); err != nil {
 		t.Fatalf("desk download: %v", err)
 	}
 	// No notice or email about the internal note reached the partner.
-	notes, _ := f.Store.ListNotifications(ctx, f.Actor("A:helpdesk_agent"), false, "")
+	notes, _ := f.Store.ListNotifications(ctx, f.Actor("A:admin_agent"), false, "")
 	if len(notes.Items) != 1 {
 		t.Fatalf("partner notices %d", len(notes.Items))
 	}
@@ -195,7 +195,7 @@ func TestOutboxRowsBelongToTheChangesTransaction(t *testing.T) {
 	t.Parallel()
 	f := storetest.Seed(t)
 	ctx := context.Background()
-	a := f.Actor("A:helpdesk_agent")
+	a := f.Actor("A:admin_agent")
 	// A case filed inside a transaction that fails leaves no case, notice or email.
 	boom := errors.New("later step failed")
 	_, err := f.Store.FileCaseThenFail(ctx, a, refundInput(f), boom)
@@ -317,7 +317,7 @@ func TestCaseStateChangesAndOptimisticLocking(t *testing.T) {
 	}
 	// The filer and the partner who commented are told; the desk's own
 	// actions do not notify the actor.
-	for _, key := range []string{"A:helpdesk_agent", "A:super_admin"} {
+	for _, key := range []string{"A:admin_agent", "A:super_admin"} {
 		if n := caseCount(t, f.Gorm, "notifications", "user_id = ? AND kind = 'case_state_changed' AND args->>'To' = 'Resolved'", f.Users[key].ID); n != 1 {
 			t.Errorf("%s resolution notices %d", key, n)
 		}
@@ -326,7 +326,7 @@ func TestCaseStateChangesAndOptimisticLocking(t *testing.T) {
 		t.Error("bystander notified")
 	}
 	// Closed: a partner can no longer comment, the desk can.
-	_, err = f.Store.AddComment(ctx, f.Actor("A:helpdesk_agent"), c.ID, models.CommentInput{Body: "one more thing"})
+	_, err = f.Store.AddComment(ctx, f.Actor("A:admin_agent"), c.ID, models.CommentInput{Body: "one more thing"})
 	caseCode(t, "comment on closed", err, models.CodeConflict)
 	if _, err := f.Store.AddComment(ctx, e1, c.ID, models.CommentInput{Body: "closing note", Internal: true}); err != nil {
 		t.Fatal(err)
@@ -342,7 +342,7 @@ func TestCaseReopenWithinFourteenDays(t *testing.T) {
 	f := storetest.Seed(t)
 	ctx := context.Background()
 	eng := f.Actor("desk:support_engineer")
-	agent := f.Actor("A:helpdesk_agent")
+	agent := f.Actor("A:admin_agent")
 	resolve := func(c models.SupportCase) models.SupportCase {
 		t.Helper()
 		c, err := f.Store.ChangeCaseState(ctx, eng, c.ID, c.Version, models.CaseResolved, "Fixed.")
@@ -373,7 +373,7 @@ func TestCaseListFiltersSearchAndKeyset(t *testing.T) {
 	t.Parallel()
 	f := storetest.Seed(t)
 	ctx := context.Background()
-	agent := f.Actor("A:helpdesk_agent")
+	agent := f.Actor("A:admin_agent")
 	var ids []int64
 	for i := 0; i < models.PageSize+5; i++ {
 		in := refundInput(f)
@@ -441,7 +441,7 @@ func TestAttachmentLimitsSaveNothing(t *testing.T) {
 	t.Parallel()
 	f := storetest.Seed(t)
 	ctx := context.Background()
-	agent := f.Actor("A:helpdesk_agent")
+	agent := f.Actor("A:admin_agent")
 	six := make([]models.Upload, 6)
 	for i := range six {
 		six[i] = models.Upload{Name: "f.txt", Data: []byte("x")}

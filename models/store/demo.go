@@ -224,9 +224,14 @@ func (s *Store) seedDemoCases(ctx context.Context, cust models.Customer) error {
 		return err
 	}
 	a := actorOf(agent, "")
-	refund, err := s.FileCase(ctx, a, models.CaseInput{Type: models.CaseCSPRefund, Impact: models.ImpactHigh,
+	// Only an admin agent may ask for a refund.
+	var admin models.User
+	if err := db.Where("email = ?", "admin@northwind.example").Take(&admin).Error; err != nil {
+		return err
+	}
+	refund, err := s.FileCase(ctx, actorOf(admin, ""), models.CaseInput{Type: models.CaseCSPRefund, Impact: models.ImpactHigh,
 		Title: "Refund a Windows Server order bought by mistake", Description: "The customer ordered the wrong edition; please cancel and refund.",
-		CustomerID: cust.ID, ContactName: agent.Name, ContactEmail: agent.Email,
+		CustomerID: cust.ID, ContactName: admin.Name, ContactEmail: admin.Email, ContactPhone: "+1 425 555 0100",
 		Fields: map[string]string{"customer_name": cust.Name, "tenant_or_domain": cust.Domain, "order_or_subscription_id": "ORD-1001",
 			"refund_reason": "Wrong edition ordered.", "amount_requested": "1100.00"}},
 		models.Upload{Name: "order-summary.txt", Data: []byte("Order ORD-1001\nWindows Server Standard 2025, 1 licence\n")})

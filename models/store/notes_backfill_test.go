@@ -72,7 +72,7 @@ func TestTimelineNotesBackfill(t *testing.T) {
 	if d, ok := v.Steps[4].NoteMsg.Args[3].(time.Time); !ok || !d.Equal(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("grace date kept as a date: %#v", v.Steps[4].NoteMsg.Args)
 	}
-	cv, err := f.Store.GetCase(bg, f.Actor("A:helpdesk_agent"), c.ID)
+	cv, err := f.Store.GetCase(bg, f.Actor("A:admin_agent"), c.ID)
 	if err != nil || len(cv.Comments) != 1 || cv.Comments[0].BodyMsg == nil || cv.Comments[0].BodyMsg.English() != old[4] {
 		t.Fatalf("case comment: %+v %v", cv.Comments, err)
 	}

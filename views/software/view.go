@@ -4,6 +4,7 @@ package software
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 
 	"partnerconsole/handlers/forms"
@@ -34,6 +35,14 @@ type PageView struct {
 
 func (v PageView) action(l store.SoftwareLine, what string) string {
 	return fmt.Sprintf("%s/lines/%d/%s", v.Base, l.ID, what)
+}
+
+// refundURL is Report a problem, prefilled as a refund of the line: after
+// the 168 hours the line's Cancel opens it (R-SW-2, R-SW-6).
+func (v PageView) refundURL(l store.SoftwareLine) string {
+	q := url.Values{"type": {string(models.CaseCSPRefund)}, "customer": {strconv.FormatInt(l.CustomerID, 10)},
+		"order": {l.OrderNumber}, "line": {strconv.FormatInt(l.ID, 10)}}
+	return "/console/cases/new?" + q.Encode()
 }
 
 // OrderView is the Add products form: the lines, then the review.

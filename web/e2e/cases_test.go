@@ -16,7 +16,7 @@ import (
 // (issue 3, "Browser").
 func TestSupportCaseJourney(t *testing.T) {
 	e := start(t)
-	agent := e.signedIn("A:helpdesk_agent")
+	agent := e.signedIn("A:admin_agent") // only admin agents and super admins ask for refunds
 	agent.atPath("/console")
 	if agent.exists("bell-count") {
 		t.Fatal("the agent has unread notices before anything happened")
@@ -39,6 +39,7 @@ func TestSupportCaseJourney(t *testing.T) {
 	agent.fill("#f-cf_amount_requested", "1100.00")
 	agent.fill("#f-contact_name", "Helpdesk A")
 	agent.fill("#f-contact_email", "helpdesk@a.example")
+	agent.fill("#f-contact_phone", "+33 1 23 45 67 89")
 	receipt := filepath.Join(t.TempDir(), "receipt.pdf")
 	if err := os.WriteFile(receipt, []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"), 0o600); err != nil {
 		t.Fatal(err)
