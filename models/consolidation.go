@@ -457,3 +457,11 @@ func PlanMigration(subs []MigrationSub, accounts []MigrationAccount, chosen []in
 	}
 	return moves, nil
 }
+
+// IncomingMigration is a started migration as the main console sees it
+// (R-CON-7): the customer, its source console, and in Result the reason the
+// last attempt failed.
+type IncomingMigration struct {
+	MigrationRow
+	SourceName string
+}

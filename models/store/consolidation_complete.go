@@ -11,22 +11,15 @@ import (
 	"partnerconsole/models"
 )
 
-// IncomingMigration is a started migration as the main console sees it:
-// the customer, its source console and the failure of the last attempt.
-type IncomingMigration struct {
-	models.MigrationRow
-	SourceName string
-}
-
 // IncomingMigrations is the main console's list of migrations the sources
 // started (R-CON-7), with the main's billing accounts to choose from. It
 // needs the add-customers permission.
-func (s *Store) IncomingMigrations(ctx context.Context, a models.Actor) ([]IncomingMigration, []models.MigrationAccount, error) {
+func (s *Store) IncomingMigrations(ctx context.Context, a models.Actor) ([]models.IncomingMigration, []models.MigrationAccount, error) {
 	if err := requireAddCustomers(a); err != nil {
 		return nil, nil, err
 	}
 	db := s.db.WithContext(ctx)
-	var rows []IncomingMigration
+	var rows []models.IncomingMigration
 	if err := db.Table("customer_migrations m").
 		Select("m.*, k.name AS customer_name, k.domain AS customer_domain, o.name AS source_name").
 		Joins("JOIN console_connections c ON c.id = m.connection_id").
