@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"partnerconsole/models"
+	"partnerconsole/models/money"
 )
 
 // IncomingMigrations is the main console's list of migrations the sources
@@ -149,6 +150,9 @@ func completeOne(tx *gorm.DB, a models.Actor, customerID int64, accountIDs []int
 	}
 	moved := make([]map[string]any, 0, len(moves))
 	for _, mv := range moves {
+		if err := prepaidSplit(tx, mv, customerID, now); err != nil {
+			return false, err
+		}
 		if err := tx.Exec(`UPDATE subscriptions SET console_id = ?, billing_account_id = ?, updated_at = ? WHERE id = ?`,
 			c.MainConsoleID, mv.BillingAccountID, now, mv.SubscriptionID).Error; err != nil {
 			return false, fmt.Errorf("move subscription: %w", err)
@@ -177,4 +181,46 @@ func completeOne(tx *gorm.DB, a models.Actor, customerID int64, accountIDs []int
 		}
 	}
 	return false, nil
+}
+
+// prepaidSplit applies the billing split of an annual prepaid subscription
+// migrated on now's day (R-CON-9, money.MigrationSplit): the source's
+// billing account is credited the prorated remainder of the term and the
+// main's chosen account charged the same, keyed so they are never added
+// twice. Monthly plans are left to the monthly invoice, which does not yet
+// know the migration date (see the report of issue 12).
+func prepaidSplit(tx *gorm.DB, mv models.MigrationMove, customerID int64, now time.Time) error {
+	var sub models.Subscription
+	if err := tx.Where("id = ? AND customer_id = ?", mv.SubscriptionID, customerID).Take(&sub).Error; err != nil {
+		return fmt.Errorf("load subscription: %w", err)
+	}
+	if sub.Plan != models.PlanAnnualPrepaid || sub.BillingAccountID == nil {
+		return nil
+	}
+	var unit int64
+	if err := tx.Raw(`SELECT COALESCE((SELECT o.unit_price_minor FROM offers o WHERE o.subscription_id = s.id AND o.state = 'accepted' AND o.currency = b.currency
+            ORDER BY o.id DESC LIMIT 1),
+           (SELECT pr.unit_price_minor FROM prices pr WHERE pr.product_id = s.product_id AND pr.plan = s.plan AND pr.currency = b.currency), 0)
+		FROM subscriptions s JOIN billing_accounts b ON b.id = s.billing_account_id WHERE s.id = ?`, sub.ID).Scan(&unit).Error; err != nil {
+		return fmt.Errorf("load price: %w", err)
+	}
+	for _, e := range money.MigrationSplit(sub, unit, now) {
+		key := fmt.Sprintf("migration:%d:%s", sub.ID, e.Side)
+		from, to := e.From, e.To
+		switch {
+		case e.Side == money.SplitSource && e.Credit:
+			if err := addCredit(tx, models.Credit{BillingAccountID: *sub.BillingAccountID, AmountMinor: e.AmountMinor,
+				Reason: "Customer migration: the rest of the prepaid term moves to the main console", Source: models.CreditProration,
+				CreatedAt: now, IdempotencyKey: &key}); err != nil {
+				return err
+			}
+		case e.Side == money.SplitMain && !e.Credit:
+			if err := addCharge(tx, models.BillingCharge{BillingAccountID: mv.BillingAccountID, SubscriptionID: &sub.ID, Kind: models.ChargeProration,
+				Description: "Customer migration: the rest of the prepaid term", Quantity: sub.Quantity, AmountMinor: e.AmountMinor,
+				PeriodStart: &from, PeriodEnd: &to, CreatedAt: now, IdempotencyKey: &key}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
