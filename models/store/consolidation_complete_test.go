@@ -47,6 +47,14 @@ func TestCompleteMigrations(t *testing.T) {
 	}
 	f.Gorm.Exec("UPDATE subscriptions SET billing_account_id = ? WHERE id = ?", usd.ID, s3.ID)
 
+	// The first customer's subscription is annual prepaid, billed to the
+	// source's yen account: completion splits the rest of the term.
+	bYen, err := st.SaveBillingAccount(bg, srcB, 0, models.BillingAccountInput{Name: "B in yen", Currency: "JPY", LegalEntity: "A KK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Gorm.Exec("UPDATE subscriptions SET plan = 'annual_prepaid', billing_account_id = ? WHERE id = ?", bYen.ID, s1.ID)
+
 	t.Run("needs the add-customers permission", func(t *testing.T) {
 		_, err := st.CompleteMigrations(bg, f.Actor("A:helpdesk_agent"), all, nil, false)
 		wantCode(t, "helpdesk", err, models.CodeForbidden)
@@ -97,6 +105,17 @@ func TestCompleteMigrations(t *testing.T) {
 	if n := countRows(t, f.Gorm, "customer_migrations", "customer_id = ? AND state = 'started' AND result = ?", third.ID, models.ErrNoSameCurrencyAccount().Message); n != 1 {
 		t.Error("the failed customer's reason is not kept")
 	}
+	t.Run("R-CON-9 prepaid: the source is credited the rest of the term, the main charged the same", func(t *testing.T) {
+		var credit, charge int64
+		f.Gorm.Raw("SELECT COALESCE(SUM(amount_minor), 0) FROM credits WHERE billing_account_id = ? AND source = 'proration'", bYen.ID).Scan(&credit)
+		f.Gorm.Raw("SELECT COALESCE(SUM(amount_minor), 0) FROM billing_charges WHERE billing_account_id = ? AND subscription_id = ?", yen.ID, s1.ID).Scan(&charge)
+		if credit <= 0 || credit != charge {
+			t.Errorf("credit %d, charge %d", credit, charge)
+		}
+		if n := countRows(t, f.Gorm, "billing_charges", "subscription_id = ?", s2.ID); n != 0 {
+			t.Errorf("a monthly subscription was charged at completion: %d", n)
+		}
+	})
 	audits := countRows(t, f.Gorm, "audit_events", "action = 'customer_migration.completed'")
 	if audits != 4 {
 		t.Errorf("audit on both consoles for two customers: %d", audits)
@@ -117,6 +136,9 @@ func TestCompleteMigrations(t *testing.T) {
 		check("re-run", res)
 		if n := countRows(t, f.Gorm, "audit_events", "action = 'customer_migration.completed'"); n != audits {
 			t.Errorf("re-run audited again: %d", n)
+		}
+		if n := countRows(t, f.Gorm, "credits", "billing_account_id = ?", bYen.ID); n != 1 {
+			t.Errorf("re-run credited again: %d", n)
 		}
 		if notices("A:super_admin") != nA || notices("B:super_admin") != nB {
 			t.Error("re-run notified again")
