@@ -31,6 +31,29 @@ func (s *Store) IncomingMigrations(ctx context.Context, a models.Actor) ([]model
 		Order("k.name, k.id").Limit(1000).Find(&rows).Error; err != nil {
 		return nil, nil, fmt.Errorf("incoming migrations: %w", err)
 	}
+	// Each row says which of its currencies has no billing account at the
+	// main (judged now; nothing is written).
+	conns := map[int64]models.ConsoleConnection{}
+	now := s.Now()
+	for i := range rows {
+		c, ok := conns[rows[i].ConnectionID]
+		if !ok {
+			if err := db.Where("id = ?", rows[i].ConnectionID).Take(&c).Error; err != nil {
+				return nil, nil, fmt.Errorf("incoming migrations: connection: %w", err)
+			}
+			conns[c.ID] = c
+		}
+		_, rs, err := readinessOf(db, c, rows[i].CustomerID, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows[i].Reasons = models.NotReadyReasons{}
+		for _, r := range rs {
+			if r.Code == models.ReasonNoBillingAcct {
+				rows[i].Reasons = append(rows[i].Reasons, r)
+			}
+		}
+	}
 	accts, err := mainAccounts(db, a.OrgID)
 	return rows, accts, err
 }

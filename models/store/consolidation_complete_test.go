@@ -148,4 +148,7 @@ func TestCompleteMigrations(t *testing.T) {
 	if err != nil || len(incoming) != 1 || incoming[0].CustomerID != third.ID || incoming[0].Result == "" {
 		t.Errorf("done customers leave the list: %+v %v", incoming, err)
 	}
+	if len(incoming) == 1 && (len(incoming[0].Reasons) != 1 || incoming[0].Reasons[0].Code != models.ReasonNoBillingAcct || incoming[0].Reasons[0].Currency != "USD") {
+		t.Errorf("R-CON-7 the row does not say its currency has no account: %+v", incoming[0].Reasons)
+	}
 }
