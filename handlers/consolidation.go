@@ -157,3 +157,37 @@ func (h *H) consolidationConflict(c echo.Context, err error, back string) error 
 	h.Sessions.Flash(c, views.Flash{Kind: "error", Text: Translator(c).T(e.Message)})
 	return c.Redirect(http.StatusSeeOther, back)
 }
+
+// IncomingMigrations is the main console's Complete migration page
+// (R-CON-7): the migrations its sources started.
+func (h *H) IncomingMigrations(c echo.Context) error {
+	return h.incomingPage(c, http.StatusOK, consolidation.IncomingView{})
+}
+
+func (h *H) incomingPage(c echo.Context, status int, v consolidation.IncomingView) error {
+	rows, accts, err := h.Store.IncomingMigrations(ctx(c), mustActor(c))
+	if err != nil {
+		return err
+	}
+	v.Rows, v.Accounts = rows, accts
+	return Render(c, status, consolidation.Incoming(h.page(c, "Complete customer migrations"), v))
+}
+
+// CompleteMigrations completes the selected migrations customer by customer
+// and shows a result per customer (R-CON-7, R-CON-8, R-BULK-1). The batch
+// runs in the request, one transaction per customer.
+func (h *H) CompleteMigrations(c echo.Context) error {
+	var f forms.MigrationCompleteForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	res, err := h.Store.CompleteMigrations(ctx(c), mustActor(c), f.CustomerIDs, f.AccountIDs, bool(f.ConfirmLegalEntity))
+	if status, fe, ok := formFailure(err); ok {
+		f.SetErrors(fe)
+		return h.incomingPage(c, status, consolidation.IncomingView{Form: f})
+	}
+	if err != nil {
+		return err
+	}
+	return h.incomingPage(c, http.StatusOK, consolidation.IncomingView{Results: res})
+}

@@ -362,3 +362,106 @@ func CheckCancelMigration(current CustomerMigrationState) error {
 	}
 	return &Error{Code: CodeConflict, Message: "This customer's migration has not started."}
 }
+
+// MigrationSub is one live subscription of a migrating customer as the main
+// console completes the migration (R-CON-7): its currency and the legal
+// entity of its current billing account ("" when it has none).
+type MigrationSub struct {
+	ID          int64
+	Name        string
+	Currency    string
+	LegalEntity string
+}
+
+// MigrationAccount is one billing account of the main console.
+type MigrationAccount struct {
+	ID          int64
+	Name        string
+	Currency    string
+	LegalEntity string
+}
+
+// MigrationMove is where one subscription goes: the main's billing account.
+type MigrationMove struct {
+	SubscriptionID   int64
+	BillingAccountID int64
+	// LegalEntityChange: the chosen account's legal entity differs from the
+	// current one (the main confirmed it).
+	LegalEntityChange bool
+}
+
+// ErrNoSameCurrencyAccount fails a customer the main cannot take: a
+// subscription's currency has no billing account at the main (R-CON-7).
+func ErrNoSameCurrencyAccount() *Error {
+	return &Error{Code: CodeConflict, Message: "The main console has no billing account in the currency of one of this customer's subscriptions: the currency cannot change. Create a billing account in that currency, then complete again."}
+}
+
+// ErrLegalEntityNotConfirmed fails a customer whose chosen billing account
+// has another legal entity than the current one, unless confirmed (R-CON-7).
+func ErrLegalEntityNotConfirmed() *Error {
+	return &Error{Code: CodeConflict, Message: "The chosen billing account has another legal entity than the current one: confirm the change, or choose an account with the same legal entity to keep it."}
+}
+
+// CheckCompleteMigration decides whether the main may complete a customer's
+// migration (R-CON-7): only a started one (a failed attempt stays started).
+func CheckCompleteMigration(current CustomerMigrationState) error {
+	switch current {
+	case MigStarted, MigMigrating, MigFailed:
+		return nil
+	case MigDone:
+		return &Error{Code: CodeConflict, Message: "This customer has already been migrated."}
+	}
+	return &Error{Code: CodeConflict, Message: "The source console has not started this customer's migration, or cancelled it."}
+}
+
+// PlanMigration chooses, for each subscription, the main's billing account
+// in the same currency (R-CON-7): chosen lists the accounts the main picked
+// (at most one per currency); a currency the main did not pick takes its
+// only account in that currency. The currency never changes; a legal entity
+// change needs confirmed.
+func PlanMigration(subs []MigrationSub, accounts []MigrationAccount, chosen []int64, confirmed bool) ([]MigrationMove, error) {
+	byID := map[int64]MigrationAccount{}
+	inCurrency := map[string][]MigrationAccount{}
+	for _, a := range accounts {
+		byID[a.ID] = a
+		inCurrency[a.Currency] = append(inCurrency[a.Currency], a)
+	}
+	pick := map[string]MigrationAccount{}
+	for _, id := range chosen {
+		a, ok := byID[id]
+		if !ok {
+			return nil, &Error{Code: CodeInvalid, Field: "account_ids", Message: "Choose billing accounts of your console."}
+		}
+		if p, dup := pick[a.Currency]; dup && p.ID != a.ID {
+			return nil, &Error{Code: CodeInvalid, Field: "account_ids", Message: "Choose one billing account per currency."}
+		}
+		pick[a.Currency] = a
+	}
+	moves := make([]MigrationMove, 0, len(subs))
+	for _, s := range subs {
+		a, ok := pick[s.Currency]
+		if !ok {
+			if len(inCurrency[s.Currency]) != 1 {
+				if len(inCurrency[s.Currency]) == 0 {
+					return nil, ErrNoSameCurrencyAccount()
+				}
+				return nil, &Error{Code: CodeConflict, Message: "Your console has several billing accounts in this customer's currency: choose one."}
+			}
+			a = inCurrency[s.Currency][0]
+		}
+		change := s.LegalEntity != "" && a.LegalEntity != s.LegalEntity
+		if change && !confirmed {
+			return nil, ErrLegalEntityNotConfirmed()
+		}
+		moves = append(moves, MigrationMove{SubscriptionID: s.ID, BillingAccountID: a.ID, LegalEntityChange: change})
+	}
+	return moves, nil
+}
+
+// IncomingMigration is a started migration as the main console sees it
+// (R-CON-7): the customer, its source console, and in Result the reason the
+// last attempt failed.
+type IncomingMigration struct {
+	MigrationRow
+	SourceName string
+}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -195,6 +196,68 @@ func TestCheckCancelMigration(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := CheckCancelMigration(tc.current); (err == nil) != tc.ok {
 				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}
+
+func TestPlanMigration(t *testing.T) {
+	jpyKK := MigrationAccount{ID: 1, Name: "A in yen", Currency: "JPY", LegalEntity: "A KK"}
+	jpyGK := MigrationAccount{ID: 2, Name: "A GK in yen", Currency: "JPY", LegalEntity: "A GK"}
+	eur := MigrationAccount{ID: 3, Name: "A in euro", Currency: "EUR", LegalEntity: "A GmbH"}
+	subJPY := MigrationSub{ID: 10, Name: "Workspace", Currency: "JPY", LegalEntity: "A KK"}
+	subEUR := MigrationSub{ID: 11, Name: "Chrome", Currency: "EUR", LegalEntity: "B GmbH"}
+	cases := []struct {
+		name      string
+		subs      []MigrationSub
+		accounts  []MigrationAccount
+		chosen    []int64
+		confirmed bool
+		want      []int64 // billing account per subscription
+		wantErr   string
+	}{
+		{name: "R-CON-7 the only account in the same currency is taken", subs: []MigrationSub{subJPY}, accounts: []MigrationAccount{jpyKK, eur}, want: []int64{1}},
+		{name: "R-CON-7 no account in the currency fails the customer", subs: []MigrationSub{subJPY}, accounts: []MigrationAccount{eur}, wantErr: ErrNoSameCurrencyAccount().Message},
+		{name: "R-CON-7 the currency cannot change: a chosen account of another currency does not serve", subs: []MigrationSub{subJPY}, accounts: []MigrationAccount{eur}, chosen: []int64{3}, wantErr: ErrNoSameCurrencyAccount().Message},
+		{name: "R-CON-7 several accounts in the currency need a choice", subs: []MigrationSub{subJPY}, accounts: []MigrationAccount{jpyKK, jpyGK}, wantErr: "choose one"},
+		{name: "R-CON-7 the chosen account with the same legal entity needs no confirmation", subs: []MigrationSub{subJPY}, accounts: []MigrationAccount{jpyKK, jpyGK}, chosen: []int64{1}, want: []int64{1}},
+		{name: "R-CON-7 another legal entity is refused unconfirmed", subs: []MigrationSub{subJPY}, accounts: []MigrationAccount{jpyKK, jpyGK}, chosen: []int64{2}, wantErr: ErrLegalEntityNotConfirmed().Message},
+		{name: "R-CON-7 another legal entity is taken when confirmed", subs: []MigrationSub{subJPY}, accounts: []MigrationAccount{jpyKK, jpyGK}, chosen: []int64{2}, confirmed: true, want: []int64{2}},
+		{name: "R-CON-7 each subscription in its own currency", subs: []MigrationSub{subJPY, subEUR}, accounts: []MigrationAccount{jpyKK, eur}, confirmed: true, want: []int64{1, 3}},
+		{name: "R-CON-7 one currency warns for the whole customer", subs: []MigrationSub{subJPY, subEUR}, accounts: []MigrationAccount{jpyKK, eur}, wantErr: ErrLegalEntityNotConfirmed().Message},
+		{name: "no current account: nothing to confirm", subs: []MigrationSub{{ID: 12, Currency: "EUR"}}, accounts: []MigrationAccount{eur}, want: []int64{3}},
+		{name: "two accounts chosen in one currency are refused", subs: []MigrationSub{subJPY}, accounts: []MigrationAccount{jpyKK, jpyGK}, chosen: []int64{1, 2}, wantErr: "one billing account per currency"},
+		{name: "a foreign account is refused", subs: []MigrationSub{subJPY}, accounts: []MigrationAccount{jpyKK}, chosen: []int64{99}, wantErr: "of your console"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			moves, err := PlanMigration(tc.subs, tc.accounts, tc.chosen, tc.confirmed)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || len(moves) != len(tc.want) {
+				t.Fatalf("moves %+v %v", moves, err)
+			}
+			for i, m := range moves {
+				if m.SubscriptionID != tc.subs[i].ID || m.BillingAccountID != tc.want[i] {
+					t.Errorf("move %d = %+v, want account %d", i, m, tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestCheckCompleteMigration(t *testing.T) {
+	for _, tc := range []struct {
+		state CustomerMigrationState
+		ok    bool
+	}{{MigStarted, true}, {MigMigrating, true}, {MigFailed, true}, {MigDone, false}, {MigReady, false}, {MigNotReady, false}} {
+		t.Run("R-CON-7 "+string(tc.state), func(t *testing.T) {
+			if err := CheckCompleteMigration(tc.state); (err == nil) != tc.ok {
+				t.Errorf("%s: %v", tc.state, err)
 			}
 		})
 	}

@@ -45,6 +45,8 @@ func init() {
 		matrixRow{Method: "POST", Path: "/console/consolidation/migrations/:id/refresh", Allow: addCustomers, Params: map[string]string{"id": "customer"}},
 		matrixRow{Method: "POST", Path: "/console/consolidation/migrations/start", Allow: superAdmin},
 		matrixRow{Method: "POST", Path: "/console/consolidation/migrations/:id/cancel", Allow: superAdmin, Params: map[string]string{"id": "customer"}},
+		matrixRow{Method: "GET", Path: "/console/consolidation/incoming", Allow: addCustomers, Status: 200},
+		matrixRow{Method: "POST", Path: "/console/consolidation/incoming/complete", Allow: addCustomers},
 		matrixRow{Method: "GET", Path: "/console/consolidation/:id", Allow: superAdmin, Params: id, Status: 200},
 		matrixRow{Method: "POST", Path: "/console/consolidation/:id/accept", Allow: superAdmin, Params: id},
 		matrixRow{Method: "POST", Path: "/console/consolidation/:id/close", Allow: superAdmin, Params: id},

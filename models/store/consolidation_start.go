@@ -75,7 +75,7 @@ func (s *Store) StartMigrations(ctx context.Context, a models.Actor, customerIDs
 			return notifyOrg(tx, now, c.MainConsoleID, superAdmins(), Notice{Kind: models.NoticeMigrationStep,
 				Title: "{{.Console}} started the migration of {{.Customer}}",
 				Body:  "Complete the migration under Console consolidation, choosing a billing account in the same currency for each subscription.",
-				Args:  []any{"Console", consoleName(tx, c.SourceConsoleID), "Customer", cust.Name}, Link: "/console/consolidation"})
+				Args:  []any{"Console", consoleName(tx, c.SourceConsoleID), "Customer", cust.Name}, Link: "/console/consolidation/incoming"})
 		})
 		var e *models.Error
 		switch {

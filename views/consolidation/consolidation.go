@@ -200,3 +200,48 @@ func resultName(r models.BulkResult) string {
 	}
 	return r.Name
 }
+
+// IncomingView is the main console's Complete migration page (R-CON-7): the
+// migrations the sources started and the main's billing accounts.
+type IncomingView struct {
+	Rows     []models.IncomingMigration
+	Accounts []models.MigrationAccount
+	Form     forms.MigrationCompleteForm
+	Results  []models.BulkResult
+}
+
+// currencyAccounts groups the main's billing accounts by currency, in order.
+func (v IncomingView) currencyAccounts() [][]models.MigrationAccount {
+	var out [][]models.MigrationAccount
+	for _, a := range v.Accounts {
+		if n := len(out); n > 0 && out[n-1][0].Currency == a.Currency {
+			out[n-1] = append(out[n-1], a)
+			continue
+		}
+		out = append(out, []models.MigrationAccount{a})
+	}
+	return out
+}
+
+func incomingTable(p views.Page, n int) components.TableSpec {
+	return components.TableSpec{
+		TestID:  "incoming",
+		Caption: p.Tr("Migrations started by source consoles"),
+		Columns: []components.Column{{Label: p.Tr("Customer")}, {Label: p.Tr("Source console")}, {Label: p.Tr("Status")}},
+		Rows:    n,
+		Empty:   components.Empty(p, "No migrations started", "Customers a source console starts migrating to your console are listed here."),
+	}
+}
+
+func incomingResultsTable(p views.Page, n int) components.TableSpec {
+	return components.TableSpec{
+		TestID:  "complete-results",
+		Caption: p.Tr("Result per customer"),
+		Columns: []components.Column{{Label: p.Tr("Customer")}, {Label: p.Tr("Result")}},
+		Rows:    n,
+	}
+}
+
+func accountLabel(a models.MigrationAccount) string {
+	return a.Name + " — " + a.LegalEntity
+}
