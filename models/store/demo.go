@@ -32,99 +32,19 @@ func (s *Store) HasData(ctx context.Context) (bool, error) {
 
 // SeedDemo loads the demo data set: the operator with its desk staff, two
 // reseller consoles with a user per role, customers with subscriptions and a
-// customer admin. It returns one sign-in per role.
+// customer admin, then each area's demo. It returns one sign-in per role.
 func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 	var out []DemoSignIn
-	opID, err := s.OperatorOrgID(ctx)
+	op, err := s.seedDemoDesk(ctx, &out)
 	if err != nil {
 		return nil, err
 	}
-	user := func(org int64, role models.Role, name, email string, add, migrate bool) error {
-		_, err := s.CreateUserInOrg(ctx, org, models.UserInput{Name: name, Email: email, Password: DemoPassword, Role: role, CanAddCustomers: add, CanMigrateCustomers: migrate})
-		if err == nil {
-			out = append(out, DemoSignIn{Role: role, Email: email})
-		}
-		return err
-	}
-	for _, u := range []struct {
-		role  models.Role
-		name  string
-		email string
-	}{
-		{models.RoleOperatorAdmin, "Olivia Operator", "operator@desk.example"},
-		{models.RoleSupportEngineer, "Sam Support", "support@desk.example"},
-		{models.RoleSalesRep, "Rita Sales", "sales@desk.example"},
-	} {
-		if err := user(opID, u.role, u.name, u.email, false, false); err != nil {
-			return nil, err
-		}
-	}
-	op := models.System()
-	op.OrgID = opID
-	c1, _, err := s.OnboardConsole(ctx, op, models.ConsoleInput{Name: "Northwind Cloud Resellers", Country: "FR", DefaultCurrency: "EUR",
-		Tier: models.TierDirect, AdminName: "Nadia Super", AdminEmail: "super@northwind.example", AdminPassword: DemoPassword})
-	if err != nil {
-		return nil, fmt.Errorf("demo console: %w", err)
-	}
-	out = append(out, DemoSignIn{Role: models.RoleSuperAdmin, Email: "super@northwind.example"})
-	c2, _, err := s.OnboardConsole(ctx, op, models.ConsoleInput{Name: "Sakura Partners", Country: "JP", DefaultCurrency: "JPY",
-		Tier: models.TierTwoTier, DistributorName: "Tokyo Distribution KK", AdminName: "Kenji Super", AdminEmail: "super@sakura.example", AdminPassword: DemoPassword})
-	if err != nil {
-		return nil, fmt.Errorf("demo console: %w", err)
-	}
-	for _, u := range []struct {
-		role  models.Role
-		name  string
-		email string
-		add   bool
-	}{
-		{models.RoleAdminAgent, "Adam Admin", "admin@northwind.example", true},
-		{models.RoleSalesAgent, "Sally Sales", "sales@northwind.example", true},
-		{models.RoleHelpdeskAgent, "Hugo Helpdesk", "helpdesk@northwind.example", false},
-	} {
-		if err := user(c1.ID, u.role, u.name, u.email, u.add, false); err != nil {
-			return nil, err
-		}
-	}
-	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		for _, b := range []models.BillingAccount{
-			{ConsoleID: c1.ID, Name: "Northwind EUR", Currency: "EUR", LegalEntity: "Northwind Cloud SAS"},
-			{ConsoleID: c1.ID, Name: "Northwind GBP", Currency: "GBP", LegalEntity: "Northwind Cloud Ltd"},
-			{ConsoleID: c2.ID, Name: "Sakura JPY", Currency: "JPY", LegalEntity: "Sakura Partners KK"},
-		} {
-			b.CreatedAt, b.UpdatedAt = now, now
-			if err := tx.Create(&b).Error; err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	c1, err := s.seedDemoConsoles(ctx, op, &out)
 	if err != nil {
 		return nil, err
 	}
-	nw := actorOf(models.User{ID: 0, Name: "demo", OrganisationID: c1.ID, Role: models.RoleSuperAdmin}, "")
-	nw.OrgKind = models.OrgConsole
-	demoCustomers := []models.CustomerInput{
-		{Name: "Acme Robotics", Domain: "acme-robotics.example", Country: "FR", ContactName: "Alice Martin", ContactEmail: "alice@acme-robotics.example", ContactPhone: "+33 1 23 45 67 89"},
-		{Name: "Blue Harbour Logistics", Domain: "blueharbour.example", Country: "GB", ContactName: "Ben Carter", ContactEmail: "ben@blueharbour.example"},
-		{Name: "Contoso Pharma", Domain: "contoso-pharma.example", Country: "DE", ContactName: "Clara Weber", ContactEmail: "clara@contoso-pharma.example"},
-		{Name: "Delta Studios", Domain: "delta-studios.example", Country: "US"},
-		{Name: "Évora Conseil", Domain: "evora-conseil.example", Country: "FR"},
-	}
-	var first models.Customer
-	for i, in := range demoCustomers {
-		c, err := s.CreateCustomer(ctx, nw, in)
-		if err != nil {
-			return nil, fmt.Errorf("demo customer %s: %w", in.Name, err)
-		}
-		if i == 0 {
-			first = c
-		}
-		if err := s.demoSubscriptions(ctx, c, c1.ID); err != nil {
-			return nil, err
-		}
-	}
-	if err := user(first.ID, models.RoleCustomerAdmin, "Alice Martin", "alice@acme-robotics.example", false, false); err != nil {
+	nw, first, err := s.seedDemoCustomers(ctx, c1, &out)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.seedBillingLifeDemo(ctx, c1.ID, first); err != nil {
@@ -155,6 +75,110 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 		return nil, fmt.Errorf("demo second factors: %w", err)
 	}
 	return out, nil
+}
+
+// demoUser adds one demo user and records its sign-in.
+func (s *Store) demoUser(ctx context.Context, out *[]DemoSignIn, org int64, role models.Role, name, email string, add bool) error {
+	_, err := s.CreateUserInOrg(ctx, org, models.UserInput{Name: name, Email: email, Password: DemoPassword, Role: role, CanAddCustomers: add})
+	if err == nil {
+		*out = append(*out, DemoSignIn{Role: role, Email: email})
+	}
+	return err
+}
+
+// seedDemoDesk adds the desk staff and returns the operator's system actor.
+func (s *Store) seedDemoDesk(ctx context.Context, out *[]DemoSignIn) (models.Actor, error) {
+	op := models.System()
+	opID, err := s.OperatorOrgID(ctx)
+	if err != nil {
+		return op, err
+	}
+	op.OrgID = opID
+	for _, u := range []struct {
+		role  models.Role
+		name  string
+		email string
+	}{
+		{models.RoleOperatorAdmin, "Olivia Operator", "operator@desk.example"},
+		{models.RoleSupportEngineer, "Sam Support", "support@desk.example"},
+		{models.RoleSalesRep, "Rita Sales", "sales@desk.example"},
+	} {
+		if err := s.demoUser(ctx, out, opID, u.role, u.name, u.email, false); err != nil {
+			return op, err
+		}
+	}
+	return op, nil
+}
+
+// seedDemoConsoles onboards Northwind (EUR, direct) with a user per role and
+// Sakura Partners (JPY, two-tier), and their billing accounts.
+func (s *Store) seedDemoConsoles(ctx context.Context, op models.Actor, out *[]DemoSignIn) (models.Console, error) {
+	c1, _, err := s.OnboardConsole(ctx, op, models.ConsoleInput{Name: "Northwind Cloud Resellers", Country: "FR", DefaultCurrency: "EUR",
+		Tier: models.TierDirect, AdminName: "Nadia Super", AdminEmail: "super@northwind.example", AdminPassword: DemoPassword})
+	if err != nil {
+		return c1, fmt.Errorf("demo console: %w", err)
+	}
+	*out = append(*out, DemoSignIn{Role: models.RoleSuperAdmin, Email: "super@northwind.example"})
+	c2, _, err := s.OnboardConsole(ctx, op, models.ConsoleInput{Name: "Sakura Partners", Country: "JP", DefaultCurrency: "JPY",
+		Tier: models.TierTwoTier, DistributorName: "Tokyo Distribution KK", AdminName: "Kenji Super", AdminEmail: "super@sakura.example", AdminPassword: DemoPassword})
+	if err != nil {
+		return c1, fmt.Errorf("demo console: %w", err)
+	}
+	for _, u := range []struct {
+		role  models.Role
+		name  string
+		email string
+		add   bool
+	}{
+		{models.RoleAdminAgent, "Adam Admin", "admin@northwind.example", true},
+		{models.RoleSalesAgent, "Sally Sales", "sales@northwind.example", true},
+		{models.RoleHelpdeskAgent, "Hugo Helpdesk", "helpdesk@northwind.example", false},
+	} {
+		if err := s.demoUser(ctx, out, c1.ID, u.role, u.name, u.email, u.add); err != nil {
+			return c1, err
+		}
+	}
+	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		for _, b := range []models.BillingAccount{
+			{ConsoleID: c1.ID, Name: "Northwind EUR", Currency: "EUR", LegalEntity: "Northwind Cloud SAS"},
+			{ConsoleID: c1.ID, Name: "Northwind GBP", Currency: "GBP", LegalEntity: "Northwind Cloud Ltd"},
+			{ConsoleID: c2.ID, Name: "Sakura JPY", Currency: "JPY", LegalEntity: "Sakura Partners KK"},
+		} {
+			b.CreatedAt, b.UpdatedAt = now, now
+			if err := tx.Create(&b).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return c1, err
+}
+
+// seedDemoCustomers adds Northwind's customers with their subscriptions and
+// Acme Robotics' admin; it returns Northwind's actor and Acme Robotics.
+func (s *Store) seedDemoCustomers(ctx context.Context, c1 models.Console, out *[]DemoSignIn) (models.Actor, models.Customer, error) {
+	nw := actorOf(models.User{ID: 0, Name: "demo", OrganisationID: c1.ID, Role: models.RoleSuperAdmin}, "")
+	nw.OrgKind = models.OrgConsole
+	var first models.Customer
+	for i, in := range []models.CustomerInput{
+		{Name: "Acme Robotics", Domain: "acme-robotics.example", Country: "FR", ContactName: "Alice Martin", ContactEmail: "alice@acme-robotics.example", ContactPhone: "+33 1 23 45 67 89"},
+		{Name: "Blue Harbour Logistics", Domain: "blueharbour.example", Country: "GB", ContactName: "Ben Carter", ContactEmail: "ben@blueharbour.example"},
+		{Name: "Contoso Pharma", Domain: "contoso-pharma.example", Country: "DE", ContactName: "Clara Weber", ContactEmail: "clara@contoso-pharma.example"},
+		{Name: "Delta Studios", Domain: "delta-studios.example", Country: "US"},
+		{Name: "Évora Conseil", Domain: "evora-conseil.example", Country: "FR"},
+	} {
+		c, err := s.CreateCustomer(ctx, nw, in)
+		if err != nil {
+			return nw, first, fmt.Errorf("demo customer %s: %w", in.Name, err)
+		}
+		if i == 0 {
+			first = c
+		}
+		if err := s.demoSubscriptions(ctx, c, c1.ID); err != nil {
+			return nw, first, err
+		}
+	}
+	return nw, first, s.demoUser(ctx, out, first.ID, models.RoleCustomerAdmin, "Alice Martin", "alice@acme-robotics.example", false)
 }
 
 func (s *Store) demoSubscriptions(ctx context.Context, c models.Customer, consoleID int64) error {
