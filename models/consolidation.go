@@ -465,3 +465,16 @@ type IncomingMigration struct {
 	MigrationRow
 	SourceName string
 }
+
+// SubscriptionMove is a day a subscription changed billing account through a
+// customer migration or its undo (R-CON-9, R-CON-10): from the day MovedOn
+// the subscription is billed to ToAccountID.
+type SubscriptionMove struct {
+	ID             int64
+	SubscriptionID int64
+	FromAccountID  *int64
+	ToAccountID    *int64
+	MovedOn        time.Time
+	MigrationID    *int64
+	CreatedAt      time.Time
+}

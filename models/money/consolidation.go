@@ -54,3 +54,55 @@ func MigrationSplit(sub models.Subscription, unitMinor int64, d time.Time) []Spl
 	}
 	return out
 }
+
+// Span is the days [From, To).
+type Span struct{ From, To time.Time }
+
+// OwnerOn is the billing account a subscription is billed to on the day d,
+// given its moves (oldest first) and its current account: the account it
+// moved to last on or before d, or, before its first move, the account it
+// moved from (nil: none).
+func OwnerOn(current *int64, moves []models.SubscriptionMove, d time.Time) *int64 {
+	if len(moves) == 0 {
+		return current
+	}
+	d = models.Day(d)
+	owner := moves[0].FromAccountID
+	for _, m := range moves {
+		if models.Day(m.MovedOn).After(d) {
+			break
+		}
+		owner = m.ToAccountID
+	}
+	return owner
+}
+
+// OwnedSpans are the days of [from, to) during which account is the
+// subscription's billing account (R-CON-9): with a migration on the day D
+// the source holds the days before D and the main D onwards.
+func OwnedSpans(current *int64, moves []models.SubscriptionMove, account int64, from, to time.Time) []Span {
+	from, to = models.Day(from), models.Day(to)
+	cuts := []time.Time{from}
+	for _, m := range moves {
+		if d := models.Day(m.MovedOn); d.After(from) && d.Before(to) {
+			cuts = append(cuts, d)
+		}
+	}
+	cuts = append(cuts, to)
+	var out []Span
+	for i := 0; i+1 < len(cuts); i++ {
+		a, b := cuts[i], cuts[i+1]
+		if !b.After(a) {
+			continue
+		}
+		if o := OwnerOn(current, moves, a); o == nil || *o != account {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].To.Equal(a) {
+			out[n-1].To = b
+			continue
+		}
+		out = append(out, Span{From: a, To: b})
+	}
+	return out
+}

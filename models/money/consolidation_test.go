@@ -51,3 +51,36 @@ func TestMigrationSplitSeedExample(t *testing.T) {
 		})
 	}
 }
+
+func TestOwnedSpans(t *testing.T) {
+	src, main := int64(1), int64(2)
+	d := func(m time.Month, day int) time.Time { return time.Date(2026, m, day, 0, 0, 0, 0, time.UTC) }
+	moved := []models.SubscriptionMove{{FromAccountID: &src, ToAccountID: &main, MovedOn: d(10, 15)}}
+	back := append(append([]models.SubscriptionMove{}, moved...), models.SubscriptionMove{FromAccountID: &main, ToAccountID: &src, MovedOn: d(10, 20)})
+	for _, c := range []struct {
+		name    string
+		current int64
+		moves   []models.SubscriptionMove
+		account int64
+		want    []Span
+	}{
+		{"no move: the current account holds the month", src, nil, src, []Span{{d(10, 1), d(11, 1)}}},
+		{"no move: another account holds nothing", src, nil, main, nil},
+		{"R-CON-9 the source up to D−1", main, moved, src, []Span{{d(10, 1), d(10, 15)}}},
+		{"R-CON-9 the main from D", main, moved, main, []Span{{d(10, 15), d(11, 1)}}},
+		{"R-CON-10 undone on the 20th: the main holds 15–19", src, back, main, []Span{{d(10, 15), d(10, 20)}}},
+		{"R-CON-10 undone on the 20th: the source holds the rest", src, back, src, []Span{{d(10, 1), d(10, 15)}, {d(10, 20), d(11, 1)}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := OwnedSpans(&c.current, c.moves, c.account, d(10, 1), d(11, 1))
+			if len(got) != len(c.want) {
+				t.Fatalf("got %v, want %v", got, c.want)
+			}
+			for i := range got {
+				if !got[i].From.Equal(c.want[i].From) || !got[i].To.Equal(c.want[i].To) {
+					t.Fatalf("got %v, want %v", got, c.want)
+				}
+			}
+		})
+	}
+}

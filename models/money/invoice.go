@@ -15,6 +15,9 @@ type SubscriptionFacts struct {
 	ProductName string
 	Family      models.ProductFamily
 	UnitMinor   int64
+	// Moves are the days it changed billing account through a customer
+	// migration (R-CON-9), oldest first: each account is billed its days.
+	Moves []models.SubscriptionMove
 }
 
 // MonthFacts is everything the close of one billing account's month reads:
@@ -137,6 +140,36 @@ func subscriptionLine(s SubscriptionFacts, ms, me time.Time, addedQty int) (mode
 	return models.InvoiceLine{}, false
 }
 
+// accountLines bills one subscription to the account for the month [ms, me)
+// (R-CON-9): a subscription that moved between accounts by a customer
+// migration is billed, on flexible and annual_monthly plans, for the days
+// it was the account's (the source up to D−1, the main from D); a prepaid
+// year goes to the account it was billed to on the term's first day (the
+// migration's own split credits and charges the rest).
+func accountLines(s SubscriptionFacts, account int64, ms, me time.Time, addedQty int) []models.InvoiceLine {
+	var out []models.InvoiceLine
+	if len(s.Moves) == 0 || s.Sub.Plan == models.PlanAnnualPrepaid {
+		on := ms
+		if s.Sub.Plan == models.PlanAnnualPrepaid {
+			termEnd := models.Day(s.Sub.EndDate).AddDate(0, 0, 1)
+			on = maxTime(models.Day(s.Sub.StartDate), termEnd.AddDate(-1, 0, 0))
+		}
+		if o := OwnerOn(s.Sub.BillingAccountID, s.Moves, on); o == nil || *o != account {
+			return nil
+		}
+		if l, ok := subscriptionLine(s, ms, me, addedQty); ok {
+			out = append(out, l)
+		}
+		return out
+	}
+	for _, sp := range OwnedSpans(s.Sub.BillingAccountID, s.Moves, account, ms, me) {
+		if l, ok := subscriptionLine(s, sp.From, sp.To, addedQty); ok {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // CloseMonthInvoice decides the invoice of one billing account for the
 // month of f.Month, issued on the 1st of the next month: a line per billed
 // subscription (flexible: the licences held × days active, prorated by the
@@ -157,12 +190,7 @@ func CloseMonthInvoice(f MonthFacts) (d InvoiceDraft, ok bool) {
 		}
 	}
 	for _, s := range f.Subs {
-		if s.Sub.BillingAccountID == nil || *s.Sub.BillingAccountID != f.Terms.BillingAccountID {
-			continue
-		}
-		if l, ok := subscriptionLine(s, ms, me, added[s.Sub.ID]); ok {
-			d.Lines = append(d.Lines, l)
-		}
+		d.Lines = append(d.Lines, accountLines(s, f.Terms.BillingAccountID, ms, me, added[s.Sub.ID])...)
 	}
 	for _, c := range f.Charges {
 		if c.Currency != f.Terms.Currency || c.InvoiceID != nil || !c.CreatedAt.Before(me) {

@@ -176,6 +176,9 @@ func completeOne(tx *gorm.DB, a models.Actor, customerID int64, accountIDs []int
 		if err := prepaidSplit(tx, mv, customerID, now); err != nil {
 			return false, err
 		}
+		if err := recordMove(tx, mv.SubscriptionID, mv.BillingAccountID, m.ID, now); err != nil {
+			return false, err
+		}
 		if err := tx.Exec(`UPDATE subscriptions SET console_id = ?, billing_account_id = ?, updated_at = ? WHERE id = ?`,
 			c.MainConsoleID, mv.BillingAccountID, now, mv.SubscriptionID).Error; err != nil {
 			return false, fmt.Errorf("move subscription: %w", err)
@@ -210,8 +213,8 @@ func completeOne(tx *gorm.DB, a models.Actor, customerID int64, accountIDs []int
 // migrated on now's day (R-CON-9, money.MigrationSplit): the source's
 // billing account is credited the prorated remainder of the term and the
 // main's chosen account charged the same, keyed so they are never added
-// twice. Monthly plans are left to the monthly invoice, which does not yet
-// know the migration date (see the report of issue 12).
+// twice. Monthly plans are split by the monthly invoice, which reads the
+// move recordMove writes (the source billed up to D−1, the main from D).
 func prepaidSplit(tx *gorm.DB, mv models.MigrationMove, customerID int64, now time.Time) error {
 	var sub models.Subscription
 	if err := tx.Where("id = ? AND customer_id = ?", mv.SubscriptionID, customerID).Take(&sub).Error; err != nil {
@@ -244,6 +247,33 @@ func prepaidSplit(tx *gorm.DB, mv models.MigrationMove, customerID int64, now ti
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// subscriptionMoves loads the billing account moves of the subscriptions
+// (R-CON-9), oldest first, by subscription, in one query.
+func subscriptionMoves(tx *gorm.DB, subIDs []int64) (map[int64][]models.SubscriptionMove, error) {
+	out := map[int64][]models.SubscriptionMove{}
+	if len(subIDs) == 0 {
+		return out, nil
+	}
+	var ms []models.SubscriptionMove
+	if err := tx.Where("subscription_id IN ?", subIDs).Order("moved_on, id").Find(&ms).Error; err != nil {
+		return nil, fmt.Errorf("load subscription moves: %w", err)
+	}
+	for _, m := range ms {
+		out[m.SubscriptionID] = append(out[m.SubscriptionID], m)
+	}
+	return out, nil
+}
+
+// recordMove writes the day a subscription changes billing account (R-CON-9):
+// from its current account to the one given, for the monthly invoice.
+func recordMove(tx *gorm.DB, subID, toAccountID int64, migrationID int64, now time.Time) error {
+	if err := tx.Exec(`INSERT INTO subscription_moves (subscription_id, from_account_id, to_account_id, moved_on, migration_id, created_at)
+		SELECT id, billing_account_id, ?, ?, ?, ? FROM subscriptions WHERE id = ?`, toAccountID, models.Day(now), migrationID, now, subID).Error; err != nil {
+		return fmt.Errorf("record subscription move: %w", err)
 	}
 	return nil
 }

@@ -164,13 +164,23 @@ func loadMonthFacts(tx *gorm.DB, accountID int64, ms time.Time) (money.MonthFact
             ORDER BY o.id DESC LIMIT 1),
            (SELECT pr.unit_price_minor FROM prices pr WHERE pr.product_id = s.product_id AND pr.plan = s.plan AND pr.currency = ?), 0) AS unit_minor
 FROM subscriptions s JOIN products p ON p.id = s.product_id
-WHERE s.billing_account_id = ? AND s.plan <> 'trial' AND s.start_date < ? AND s.end_date >= ?::date - 366
+WHERE (s.billing_account_id = ? OR s.id IN (SELECT m.subscription_id FROM subscription_moves m WHERE m.from_account_id = ? OR m.to_account_id = ?))
+  AND s.plan <> 'trial' AND s.start_date < ? AND s.end_date >= ?::date - 366
   AND (s.ended_at IS NULL OR s.ended_at >= ?::date - 366)
-ORDER BY s.id`, f.Terms.Currency, f.Terms.Currency, accountID, me, ms, ms).Scan(&rows).Error; err != nil {
+ORDER BY s.id`, f.Terms.Currency, f.Terms.Currency, accountID, accountID, accountID, me, ms, ms).Scan(&rows).Error; err != nil {
 		return f, fmt.Errorf("load subscriptions: %w", err)
 	}
+	ids := make([]int64, 0, len(rows))
 	for _, r := range rows {
-		f.Subs = append(f.Subs, money.SubscriptionFacts{Sub: r.Subscription, ProductName: r.ProductName, Family: r.Family, UnitMinor: r.UnitMinor})
+		ids = append(ids, r.ID)
+	}
+	moves, err := subscriptionMoves(tx, ids)
+	if err != nil {
+		return f, err
+	}
+	for _, r := range rows {
+		f.Subs = append(f.Subs, money.SubscriptionFacts{Sub: r.Subscription, ProductName: r.ProductName, Family: r.Family, UnitMinor: r.UnitMinor,
+			Moves: moves[r.ID]})
 	}
 	if err := forUpdate(tx).Where("billing_account_id = ? AND invoice_id IS NULL AND created_at < ?", accountID, me).
 		Order("created_at, id").Find(&f.Charges).Error; err != nil {
