@@ -93,7 +93,6 @@ func (w *migrationWorld) lines(t *testing.T, account, subID int64, ms time.Time)
 	return ls
 }
 
-
 // TestMigrationBillingSplitMonthly is the seed's example (R-CON-9): a
 // customer migrated on 15 October; on flexible and annual_monthly plans the
 // source is billed 1–14 October and the main 15–31 October, then the main
