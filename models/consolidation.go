@@ -478,3 +478,67 @@ type SubscriptionMove struct {
 	MigrationID    *int64
 	CreatedAt      time.Time
 }
+
+// Batch item states of a bulk completion (R-BULK-1).
+const (
+	BatchPending = "pending"
+	BatchDone    = "done"
+	BatchFailed  = "failed"
+)
+
+// MigrationBatchItem is one customer of a bulk completion: pending, done,
+// or failed with the reason.
+type MigrationBatchItem struct {
+	CustomerID int64
+	Position   int
+	State      string
+	Name       string
+	Message    string
+}
+
+// MigrationBatch is a bulk completion of customer migrations at the main
+// console, worked by a background job (R-BULK-1), with its progress.
+type MigrationBatch struct {
+	ID         int64
+	ConsoleID  int64
+	CreatedAt  time.Time
+	FinishedAt *time.Time
+	Items      []MigrationBatchItem `gorm:"-"`
+}
+
+// Progress is how many customers are through (done or failed) of how many.
+func (b MigrationBatch) Progress() (n, total int) {
+	for _, it := range b.Items {
+		if it.State != BatchPending {
+			n++
+		}
+	}
+	return n, len(b.Items)
+}
+
+// Counts are how many customers are done and how many failed.
+func (b MigrationBatch) Counts() (done, failed int) {
+	for _, it := range b.Items {
+		switch it.State {
+		case BatchDone:
+			done++
+		case BatchFailed:
+			failed++
+		}
+	}
+	return done, failed
+}
+
+// Finished tells whether no customer is left to work.
+func (b MigrationBatch) Finished() bool {
+	n, total := b.Progress()
+	return n == total
+}
+
+// BatchItemOutcome turns one customer's result into its batch item state.
+func BatchItemOutcome(r BulkResult) string {
+	if r.OK {
+		return BatchDone
+	}
+	return BatchFailed
+}

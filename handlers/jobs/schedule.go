@@ -51,6 +51,9 @@ func Schedule(st *store.Store) []Periodic {
 		{Name: "payments_charge_due", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.ChargeDueInvoices(ctx); return err }},
 		{Name: "payments_retry_failed", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.RetryFailedCharges(ctx); return err }},
 		{Name: "payments_suspend_non_payment", Every: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := st.SuspendNonPaying(ctx); return err }},
+		// ---- Console consolidation (issue 12) ----
 		{Name: "consolidation_readiness", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.RecomputeReadiness(ctx); return err }}, // R-CON-5: readiness at most 12 h old
+		// R-BULK-1: bulk completions queued at the main console are worked customer by customer.
+		{Name: "consolidation_complete_batches", Every: 2 * time.Second, Run: func(ctx context.Context) error { _, err := st.RunMigrationBatches(ctx); return err }},
 	}
 }

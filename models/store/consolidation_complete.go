@@ -74,6 +74,24 @@ func mainAccounts(tx *gorm.DB, consoleID int64) ([]models.MigrationAccount, erro
 // accountIDs are the main's chosen billing accounts, at most one per
 // currency; confirmed accepts a legal entity change.
 func (s *Store) CompleteMigrations(ctx context.Context, a models.Actor, customerIDs, accountIDs []int64, confirmed bool) ([]models.BulkResult, error) {
+	ids, err := s.checkCompleteInput(ctx, a, customerIDs, accountIDs, confirmed)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]models.BulkResult, 0, len(ids))
+	for _, id := range ids {
+		r, err := s.completeCustomer(ctx, a, id, accountIDs, confirmed)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// checkCompleteInput checks a completion's form (R-CON-7): the permission,
+// 1 to 1,000 customers, the main's own billing accounts, one per currency.
+func (s *Store) checkCompleteInput(ctx context.Context, a models.Actor, customerIDs, accountIDs []int64, confirmed bool) ([]int64, error) {
 	if err := requireAddCustomers(a); err != nil {
 		return nil, err
 	}
@@ -91,38 +109,41 @@ func (s *Store) CompleteMigrations(ctx context.Context, a models.Actor, customer
 	if _, err := models.PlanMigration(nil, accts, accountIDs, confirmed); err != nil {
 		return nil, err // a foreign account or two in one currency: the form is wrong
 	}
-	out := make([]models.BulkResult, 0, len(ids))
-	for _, id := range ids {
-		r := models.BulkResult{CustomerID: id}
-		var already bool
-		err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-			var err error
-			already, err = completeOne(tx, a, id, accountIDs, confirmed, now, &r)
-			return err
-		})
-		var e *models.Error
-		switch {
-		case err == nil && already:
-			r.OK, r.Message = true, "Already migrated."
-		case err == nil:
-			r.OK, r.Message = true, "Migrated: the customer now belongs to your console."
-		case errors.As(err, &e) && (e.Code == models.CodeConflict || e.Code == models.CodeNotFound):
-			r.Message = e.Message
-			if e.Code == models.CodeNotFound {
-				r.Message = "No migration of this customer to your console has started."
-			} else if err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-				return tx.Exec(`UPDATE customer_migrations m SET result = ?, updated_at = ? FROM console_connections c
-					WHERE c.id = m.connection_id AND c.main_console_id = ? AND m.customer_id = ? AND m.state IN ('started', 'migrating', 'failed')`,
-					e.Message, now, a.OrgID, id).Error
-			}); err != nil {
-				return out, fmt.Errorf("record migration failure: %w", err)
-			}
-		default:
-			return out, err
+	return ids, nil
+}
+
+// completeCustomer completes one customer's migration in its own
+// transaction and says how it went: done, or failed with the reason (kept
+// on the migration row). Only an unexpected error is returned.
+func (s *Store) completeCustomer(ctx context.Context, a models.Actor, id int64, accountIDs []int64, confirmed bool) (models.BulkResult, error) {
+	r := models.BulkResult{CustomerID: id}
+	var already bool
+	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		var err error
+		already, err = completeOne(tx, a, id, accountIDs, confirmed, now, &r)
+		return err
+	})
+	var e *models.Error
+	switch {
+	case err == nil && already:
+		r.OK, r.Message = true, "Already migrated."
+	case err == nil:
+		r.OK, r.Message = true, "Migrated: the customer now belongs to your console."
+	case errors.As(err, &e) && (e.Code == models.CodeConflict || e.Code == models.CodeNotFound):
+		r.Message = e.Message
+		if e.Code == models.CodeNotFound {
+			r.Message = "No migration of this customer to your console has started."
+		} else if err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+			return tx.Exec(`UPDATE customer_migrations m SET result = ?, state = ?, updated_at = ? FROM console_connections c
+				WHERE c.id = m.connection_id AND c.main_console_id = ? AND m.customer_id = ? AND m.state IN ('started', 'migrating', 'failed')`,
+				e.Message, models.MigStarted, now, a.OrgID, id).Error
+		}); err != nil {
+			return r, fmt.Errorf("record migration failure: %w", err)
 		}
-		out = append(out, r)
+	default:
+		return r, err
 	}
-	return out, nil
+	return r, nil
 }
 
 // completeOne moves one customer to the main console under locks (R-CON-8):
