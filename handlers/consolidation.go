@@ -173,15 +173,15 @@ func (h *H) incomingPage(c echo.Context, status int, v consolidation.IncomingVie
 	return Render(c, status, consolidation.Incoming(h.page(c, "Complete customer migrations"), v))
 }
 
-// CompleteMigrations completes the selected migrations customer by customer
-// and shows a result per customer (R-CON-7, R-CON-8, R-BULK-1). The batch
-// runs in the request, one transaction per customer.
+// CompleteMigrations queues the completion of the selected migrations as a
+// background batch (R-CON-7, R-BULK-1) and shows its progress page; a wrong
+// form is shown again with its errors and queues nothing.
 func (h *H) CompleteMigrations(c echo.Context) error {
 	var f forms.MigrationCompleteForm
 	if err := bind(c, &f); err != nil {
 		return err
 	}
-	res, err := h.Store.CompleteMigrations(ctx(c), mustActor(c), f.CustomerIDs, f.AccountIDs, bool(f.ConfirmLegalEntity))
+	id, err := h.Store.QueueCompleteMigrations(ctx(c), mustActor(c), f.CustomerIDs, f.AccountIDs, bool(f.ConfirmLegalEntity))
 	if status, fe, ok := formFailure(err); ok {
 		f.SetErrors(fe)
 		return h.incomingPage(c, status, consolidation.IncomingView{Form: f})
@@ -189,5 +189,24 @@ func (h *H) CompleteMigrations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.incomingPage(c, http.StatusOK, consolidation.IncomingView{Results: res})
+	return h.redirect(c, fmt.Sprintf("/console/consolidation/incoming/batches/%d", id), "Migrating: the customers are moved one by one in the background.")
+}
+
+// MigrationBatch is a bulk completion's page: n of N, live (htmx polls the
+// progress while customers are pending), and a result per customer
+// (R-BULK-1). An htmx poll gets the progress alone.
+func (h *H) MigrationBatch(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	b, err := h.Store.MigrationBatch(ctx(c), mustActor(c), id)
+	if err != nil {
+		return err
+	}
+	p := h.page(c, "Completing customer migrations")
+	if c.Request().Header.Get("HX-Request") == "true" {
+		return Render(c, http.StatusOK, consolidation.BatchProgress(p, b))
+	}
+	return Render(c, http.StatusOK, consolidation.Batch(p, b))
 }

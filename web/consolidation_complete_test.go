@@ -51,9 +51,31 @@ func TestCompleteMigrationPage(t *testing.T) {
 	if r := main.Post("/console/consolidation/incoming/complete", url.Values{"customer_ids": {id}, "account_ids": {fmt.Sprint(foreign.ID)}}); r.Status != http.StatusUnprocessableEntity || !r.TestID("account_ids-error") {
 		t.Fatalf("foreign account: %d", r.Status)
 	}
+	// R-BULK-1: the completion is queued; its page shows the progress, polled
+	// by htmx while customers are pending, then the result per customer.
 	r := main.Post("/console/consolidation/incoming/complete", url.Values{"customer_ids": {id}, "account_ids": {fmt.Sprint(yen.ID)}})
-	if r.Status != http.StatusOK || !r.TestID("result-"+id) || !r.Has("Migrated: the customer now belongs to your console.") {
-		t.Fatalf("complete: %d", r.Status)
+	var batchID int64
+	s.Gorm.Raw("SELECT max(id) FROM migration_batches").Scan(&batchID)
+	batch := fmt.Sprintf("/console/consolidation/incoming/batches/%d", batchID)
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != batch {
+		t.Fatalf("queued: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	r = main.Get(batch)
+	if r.Status != http.StatusOK || !r.TestID("batch-progress") || !r.Has(`hx-trigger="every 1s"`) || !r.Has("0 of 1 customers") || !r.TestID("cannot-undo") {
+		t.Fatalf("queued: %d %s", r.Status, r.Body)
+	}
+	if _, err := s.Store.RunMigrationBatches(ctx); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, s.URL+batch, nil)
+	req.Header.Set("HX-Request", "true")
+	r = main.Do(req)
+	if r.Status != http.StatusOK || !r.TestID("result-"+id) || !r.Has("Migrated: the customer now belongs to your console.") || !r.Has("1 of 1 customers") ||
+		r.Has("hx-trigger") || r.Has("<html") {
+		t.Fatalf("progress after the job: %d %s", r.Status, r.Body)
+	}
+	if r := main.Get(batch); !r.Has(`href="/console/cases/new?type=undo_migration"`) {
+		t.Error("R-CON-10 the page does not link to Report a problem")
 	}
 	if main.Get("/console/consolidation/incoming").TestID("incoming-customer-" + id) {
 		t.Error("a migrated customer is still listed")

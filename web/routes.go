@@ -268,6 +268,7 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/console/consolidation/migrations/:id/cancel", h.CancelMigration, console(models.PermMigrateCustomers)},
 		{GET, "/console/consolidation/incoming", h.IncomingMigrations, console(models.PermAddCustomers)},
 		{POST, "/console/consolidation/incoming/complete", h.CompleteMigrations, console(models.PermAddCustomers)},
+		{GET, "/console/consolidation/incoming/batches/:id", h.MigrationBatch, console(models.PermAddCustomers)},
 		{GET, "/console/consolidation/:id", h.ConsoleConnection, console(models.PermConsolidate)},
 		{POST, "/console/consolidation/:id/accept", h.AcceptConnection, console(models.PermConsolidate)},
 		{POST, "/console/consolidation/:id/close", h.CloseConnection, console(models.PermConsolidate)},

@@ -245,3 +245,31 @@ func incomingResultsTable(p views.Page, n int) components.TableSpec {
 func accountLabel(a models.MigrationAccount) string {
 	return a.Name + " — " + a.LegalEntity
 }
+
+func batchTable(p views.Page, n int) components.TableSpec {
+	return components.TableSpec{
+		TestID:  "complete-results",
+		Caption: p.Tr("Result per customer"),
+		Columns: []components.Column{{Label: p.Tr("Customer")}, {Label: p.Tr("Result")}},
+		Rows:    n,
+	}
+}
+
+func progressDone(b models.MigrationBatch) int {
+	n, _ := b.Progress()
+	return n
+}
+
+// progressText is "n of N customers, d done, f failed".
+func progressText(p views.Page, b models.MigrationBatch) string {
+	n, total := b.Progress()
+	done, failed := b.Counts()
+	return p.Tr("{{.N}} of {{.Total}} customers: {{.Done}} done, {{.Failed}} failed.", "N", n, "Total", total, "Done", done, "Failed", failed)
+}
+
+func itemName(it models.MigrationBatchItem) string {
+	if it.Name == "" {
+		return fmt.Sprintf("#%d", it.CustomerID)
+	}
+	return it.Name
+}
