@@ -542,3 +542,31 @@ func BatchItemOutcome(r BulkResult) string {
 	}
 	return BatchFailed
 }
+
+// UndoFacts are what the desk's Undo migration action loads, under locks,
+// for the customer of an "Undo a customer migration" case (R-CON-10).
+type UndoFacts struct {
+	// Found: the customer has a completed migration (the latest is undone).
+	Found bool
+	// AtMain: the customer still belongs to that migration's main console.
+	AtMain bool
+	// Moved are the subscriptions the migration moved, still at the main.
+	Moved int
+	// Others are live subscriptions at the main the migration did not move
+	// (ordered since): they have no billing account at the source to go back to.
+	Others int
+}
+
+// CheckUndoMigration decides whether the desk may undo a customer's
+// completed migration (R-CON-10).
+func CheckUndoMigration(f UndoFacts) error {
+	switch {
+	case !f.Found:
+		return &Error{Code: CodeConflict, Message: "This case's customer has no completed migration to undo."}
+	case !f.AtMain:
+		return &Error{Code: CodeConflict, Message: "The customer no longer belongs to the main console of its migration: there is nothing to undo."}
+	case f.Others > 0:
+		return &Error{Code: CodeConflict, Message: "The customer has subscriptions ordered at the main console since the migration: end or move them first, then undo."}
+	}
+	return nil
+}

@@ -262,3 +262,23 @@ func TestCheckCompleteMigration(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckUndoMigration(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		f    UndoFacts
+		ok   bool
+	}{
+		{"R-CON-10 a completed migration at the main is undone", UndoFacts{Found: true, AtMain: true, Moved: 2}, true},
+		{"no completed migration", UndoFacts{}, false},
+		{"the customer left the main since", UndoFacts{Found: true, Moved: 1}, false},
+		{"subscriptions ordered at the main since", UndoFacts{Found: true, AtMain: true, Moved: 1, Others: 1}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := CheckUndoMigration(c.f)
+			if (err == nil) != c.ok {
+				t.Fatalf("got %v", err)
+			}
+		})
+	}
+}

@@ -31,6 +31,7 @@ func caseActions() map[string]CaseAction {
 	return map[string]CaseAction{
 		models.ActionConvertToGracePlan: convertToGracePlan,
 		models.ActionApproveRefund:      approveSoftwareRefund,
+		models.ActionUndoMigration:      undoCustomerMigration,
 	}
 }
 

@@ -244,12 +244,9 @@ func prepaidSplit(tx *gorm.DB, mv models.MigrationMove, customerID int64, now ti
 	if sub.Plan != models.PlanAnnualPrepaid || sub.BillingAccountID == nil {
 		return nil
 	}
-	var unit int64
-	if err := tx.Raw(`SELECT COALESCE((SELECT o.unit_price_minor FROM offers o WHERE o.subscription_id = s.id AND o.state = 'accepted' AND o.currency = b.currency
-            ORDER BY o.id DESC LIMIT 1),
-           (SELECT pr.unit_price_minor FROM prices pr WHERE pr.product_id = s.product_id AND pr.plan = s.plan AND pr.currency = b.currency), 0)
-		FROM subscriptions s JOIN billing_accounts b ON b.id = s.billing_account_id WHERE s.id = ?`, sub.ID).Scan(&unit).Error; err != nil {
-		return fmt.Errorf("load price: %w", err)
+	unit, err := migrationUnit(tx, sub.ID)
+	if err != nil {
+		return err
 	}
 	for _, e := range money.MigrationSplit(sub, unit, now) {
 		key := fmt.Sprintf("migration:%d:%s", sub.ID, e.Side)
@@ -297,4 +294,17 @@ func recordMove(tx *gorm.DB, subID, toAccountID int64, migrationID int64, now ti
 		return fmt.Errorf("record subscription move: %w", err)
 	}
 	return nil
+}
+
+// migrationUnit is a subscription's unit price in its billing account's
+// currency: the accepted offer's, else the catalogue's (as the invoice).
+func migrationUnit(tx *gorm.DB, subID int64) (int64, error) {
+	var unit int64
+	if err := tx.Raw(`SELECT COALESCE((SELECT o.unit_price_minor FROM offers o WHERE o.subscription_id = s.id AND o.state = 'accepted' AND o.currency = b.currency
+            ORDER BY o.id DESC LIMIT 1),
+           (SELECT pr.unit_price_minor FROM prices pr WHERE pr.product_id = s.product_id AND pr.plan = s.plan AND pr.currency = b.currency), 0)
+		FROM subscriptions s JOIN billing_accounts b ON b.id = s.billing_account_id WHERE s.id = ?`, subID).Scan(&unit).Error; err != nil {
+		return 0, fmt.Errorf("load price: %w", err)
+	}
+	return unit, nil
 }
