@@ -32,21 +32,49 @@ func (s *Store) IncomingMigrations(ctx context.Context, a models.Actor) ([]model
 		return nil, nil, fmt.Errorf("incoming migrations: %w", err)
 	}
 	// Each row says which of its currencies has no billing account at the
-	// main (judged now; nothing is written).
-	conns := map[int64]models.ConsoleConnection{}
-	now := s.Now()
+	// main (judged now; nothing is written), from one query for the page.
+	accts, err := mainAccounts(db, a.OrgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := missingCurrencies(db, rows, accts); err != nil {
+		return nil, nil, err
+	}
+	return rows, accts, nil
+}
+
+// missingCurrencies sets, on each incoming row, the no-billing-account
+// reasons of its customer's live subscriptions at the source (R-CON-7): one
+// query for all the rows, judged by models.Readiness.
+func missingCurrencies(db *gorm.DB, rows []models.IncomingMigration, accts []models.MigrationAccount) error {
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.CustomerID)
+	}
+	type subRow struct {
+		CustomerID int64
+		models.ReadinessSub
+	}
+	var subs []subRow
+	if len(ids) > 0 {
+		if err := db.Raw(`SELECT s.customer_id, p.name, p.family, s.plan, COALESCE(b.currency, k.default_currency) AS currency
+			FROM subscriptions s JOIN customers c ON c.id = s.customer_id AND c.console_id = s.console_id
+			JOIN products p ON p.id = s.product_id JOIN consoles k ON k.id = s.console_id
+			LEFT JOIN billing_accounts b ON b.id = s.billing_account_id
+			WHERE s.customer_id IN ? AND s.status <> 'ended' ORDER BY s.id`, ids).Scan(&subs).Error; err != nil {
+			return fmt.Errorf("incoming migrations: subscriptions: %w", err)
+		}
+	}
+	bySub := map[int64][]models.ReadinessSub{}
+	for _, x := range subs {
+		bySub[x.CustomerID] = append(bySub[x.CustomerID], x.ReadinessSub)
+	}
+	currencies := make([]string, 0, len(accts))
+	for _, a := range accts {
+		currencies = append(currencies, a.Currency)
+	}
 	for i := range rows {
-		c, ok := conns[rows[i].ConnectionID]
-		if !ok {
-			if err := db.Where("id = ?", rows[i].ConnectionID).Take(&c).Error; err != nil {
-				return nil, nil, fmt.Errorf("incoming migrations: connection: %w", err)
-			}
-			conns[c.ID] = c
-		}
-		_, rs, err := readinessOf(db, c, rows[i].CustomerID, now)
-		if err != nil {
-			return nil, nil, err
-		}
+		_, rs := models.Readiness(models.ReadinessFacts{Subs: bySub[rows[i].CustomerID], MainCurrencies: currencies})
 		rows[i].Reasons = models.NotReadyReasons{}
 		for _, r := range rs {
 			if r.Code == models.ReasonNoBillingAcct {
@@ -54,8 +82,7 @@ func (s *Store) IncomingMigrations(ctx context.Context, a models.Actor) ([]model
 			}
 		}
 	}
-	accts, err := mainAccounts(db, a.OrgID)
-	return rows, accts, err
+	return nil
 }
 
 func mainAccounts(tx *gorm.DB, consoleID int64) ([]models.MigrationAccount, error) {
