@@ -38,7 +38,7 @@ func TestConsolidationDemo(t *testing.T) {
 		return m
 	}
 	sakura := states("super@sakura.example")
-	want := map[string]string{"Hanami Foods": "", "Kaze Telecom": models.ReasonUnsupported, "Mori Engineering": models.ReasonNoBillingAcct}
+	want := map[string]string{"Hanami Foods": "", "Tsuki Design": "", "Fuji Travel": "", "Kaze Telecom": models.ReasonUnsupported, "Mori Engineering": models.ReasonNoBillingAcct}
 	for name, code := range want {
 		r, ok := sakura[name]
 		if !ok {
