@@ -42,7 +42,9 @@ func (s *Store) seedConsolidationDemo(ctx context.Context, op models.Actor) ([]D
 	if _, err := s.RecomputeReadiness(ctx); err != nil {
 		return nil, err
 	}
-	return []DemoSignIn{{Role: models.RoleSuperAdmin, Email: "super@lyon-digital.example"}}, nil
+	// Sakura's and Lyon's super admins sign in to the demo too (with the demo
+	// second factor), to accept, start and cancel migrations.
+	return []DemoSignIn{{Role: models.RoleSuperAdmin, Email: "super@sakura.example"}, {Role: models.RoleSuperAdmin, Email: "super@lyon-digital.example"}}, nil
 }
 
 // consolidationDemoConsoles finds Northwind's and Sakura's super admins and
