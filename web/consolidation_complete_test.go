@@ -74,7 +74,7 @@ func TestCompleteMigrationPage(t *testing.T) {
 		r.Has("hx-trigger") || r.Has("<html") {
 		t.Fatalf("progress after the job: %d %s", r.Status, r.Body)
 	}
-	if r := main.Get(batch); !r.Has(`href="/console/cases/new?type=undo_migration"`) {
+	if r := main.Get(batch); !r.Has(`href="/console/cases/new?type=undo_migration"`) || !r.Has(`href="/console/cases/new?type=undo_migration&amp;customer=`+id+`"`) {
 		t.Error("R-CON-10 the page does not link to Report a problem")
 	}
 	if main.Get("/console/consolidation/incoming").TestID("incoming-customer-" + id) {
