@@ -170,3 +170,40 @@ func TestInvitationSetsThePasswordOnce(t *testing.T) {
 		t.Fatalf("sign in: %d %s", r.Status, r.Header.Get("Location"))
 	}
 }
+
+func TestRenewWithKeyOverHTTP(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	keys := generateKeys(t, s, s.ConsoleA.ID, 2)
+	var id int64
+	if err := s.Gorm.Raw(`INSERT INTO subscriptions (customer_id, console_id, product_id, quantity, plan, channel, status,
+	start_date, end_date, renewal_option, created_at, updated_at)
+SELECT ?, ?, id, 25, 'annual_prepaid', 'online', 'active', '2026-01-01', '2026-12-31', 'renew_manually', now(), now()
+FROM products WHERE sku = 'O365-E3' RETURNING id`, s.CustomerA.ID, s.ConsoleA.ID).Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	p := s.SignedIn(t, "A:admin_agent")
+	page := fmt.Sprintf("/console/subscriptions/%d", id)
+	if r := p.Get(page); !r.TestID("renew-with-key-link") {
+		t.Fatal("the subscription page has no Renew with a product key")
+	}
+	if r := s.SignedIn(t, "A:sales_agent").Get(page); r.TestID("renew-with-key-link") {
+		t.Fatal("a sales agent is offered Renew with a product key")
+	}
+	r := p.Post(page+"/renew-with-key", url.Values{"key": {"ABCDE"}})
+	if r.Status != http.StatusUnprocessableEntity || !r.TestID("error-key") {
+		t.Fatalf("bad key: %d", r.Status)
+	}
+	r = p.Post(page+"/renew-with-key", url.Values{"key": {keys[0]}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != page {
+		t.Fatalf("renew: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	var end string
+	s.Gorm.Raw("SELECT end_date::text FROM subscriptions WHERE id = ?", id).Scan(&end)
+	if end != "2027-12-31" {
+		t.Fatalf("end date %s, want 2027-12-31", end)
+	}
+	if r := p.Get(page); !r.Has("subscription.renewed_by_key") {
+		t.Fatal("the renewal is not in the subscription's history")
+	}
+}
