@@ -276,7 +276,14 @@ func (s *Store) CreateRedeemedAccount(ctx context.Context, a models.Actor, in mo
 	if err := in.Validate(); err != nil {
 		return out, err
 	}
-	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+	// Until the admin sets a password, the account holds the argon2id hash
+	// of a random one nobody knows: a sign-in attempt costs the same time
+	// as for any account.
+	unknown, err := models.HashPassword(newToken())
+	if err != nil {
+		return out, err
+	}
+	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		d, err := startedDraft(tx, a)
 		if err != nil {
 			return err
@@ -332,7 +339,7 @@ func (s *Store) CreateRedeemedAccount(ctx context.Context, a models.Actor, in mo
 		}
 
 		// Its administrator, who sets a password through the invitation.
-		admin := models.User{OrganisationID: c.ID, Email: in.AdminEmail, Name: in.AdminName, PasswordHash: invitedPasswordHash,
+		admin := models.User{OrganisationID: c.ID, Email: in.AdminEmail, Name: in.AdminName, PasswordHash: unknown,
 			Role: models.RoleCustomerAdmin, Locale: "en", TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&admin).Error; err != nil {
 			if uniqueViolation(err, "users_email_key") {
@@ -410,10 +417,6 @@ func (s *Store) CreateRedeemedAccount(ctx context.Context, a models.Actor, in mo
 	}
 	return out, nil
 }
-
-// invitedPasswordHash is the password hash of a user who has not set one
-// yet: not an argon2id hash, so no password matches it.
-const invitedPasswordHash = "!invited"
 
 // tenantDomain is the entered domain, or the first free domain derived
 // from the organisation name.
