@@ -48,6 +48,9 @@ type Deps struct {
 	Sessions Sessions
 	// BaseURL is the console's public address, for links in emails.
 	BaseURL string
+	// Production is APP_ENV=production: local-mode conveniences (generating
+	// key cards) are off.
+	Production bool
 }
 
 // H holds every handler.

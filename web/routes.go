@@ -272,5 +272,23 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/console/consolidation/:id", h.ConsoleConnection, console(models.PermConsolidate)},
 		{POST, "/console/consolidation/:id/accept", h.AcceptConnection, console(models.PermConsolidate)},
 		{POST, "/console/consolidation/:id/close", h.CloseConnection, console(models.PermConsolidate)},
+
+		// ---- Office 365 product keys (issue 11, SPEC §6, R-PK-1): key cards, the Redeem wizard, the invitation's
+		// set-password page, renewing with a key; the desk loads key cards for a console ----
+		{GET, "/console/product-keys", h.ProductKeys, console(models.PermRedeemKeys)},
+		{GET, "/console/product-keys/redeem", h.Redeem, console(models.PermRedeemKeys)},
+		{POST, "/console/product-keys/redeem/start", h.StartRedeem, console(models.PermRedeemKeys)},
+		{POST, "/console/product-keys/redeem/keys", h.CheckKeys, console(models.PermRedeemKeys)},
+		{POST, "/console/product-keys/redeem/remove", h.RemoveRedeemKey, console(models.PermRedeemKeys)},
+		{POST, "/console/product-keys/redeem/back", h.RedeemBack, console(models.PermRedeemKeys)},
+		{POST, "/console/product-keys/redeem/review", h.DoneAddingKeys, console(models.PermRedeemKeys)},
+		{POST, "/console/product-keys/redeem/account", h.CreateRedeemAccount, console(models.PermRedeemKeys)},
+		{GET, "/console/subscriptions/:id/renew-with-key", h.RenewWithKeyPage, console(models.PermRedeemKeys)},
+		{POST, "/console/subscriptions/:id/renew-with-key", h.RenewWithKey, console(models.PermRedeemKeys)},
+		{GET, "/desk/consoles/:id/product-keys", h.DeskProductKeys, desk(models.PermDeskProductKeys)},
+		{POST, "/desk/consoles/:id/product-keys/generate", h.GenerateKeyCards, desk(models.PermDeskProductKeys)},
+		{POST, "/desk/consoles/:id/product-keys/import", h.ImportKeyCards, desk(models.PermDeskProductKeys)},
+		{GET, "/invitations/:token", h.Invitation, public}, // the token is the authority
+		{POST, "/invitations/:token", h.AcceptInvitation, public},
 	}
 }

@@ -50,7 +50,7 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 	}
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	sess := newCookieSessions(cfg.SessionKey, cfg.Production)
-	h := handlers.New(handlers.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Sessions: sess, BaseURL: cfg.BaseURL})
+	h := handlers.New(handlers.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Sessions: sess, BaseURL: cfg.BaseURL, Production: cfg.Production})
 
 	reg := d.Registry
 	if reg == nil {

@@ -67,6 +67,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 	if err := s.seedSoftwareDemo(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.seedProductKeysDemo(ctx, c1.ID); err != nil {
+		return nil, err
+	}
 	if more, err = s.seedConsolidationDemo(ctx, op); err != nil {
 		return nil, err
 	}
