@@ -289,6 +289,8 @@ func chargeDescription(f lifeFacts, ch models.LifeChange) string {
 		return fmt.Sprintf("%s: %d licences added, to %s", f.Product.Name, ch.Added, ch.Before.EndDate.Format(time.DateOnly))
 	case models.LifeCancelNow:
 		return fmt.Sprintf("%s: cancelled, remaining commitment to %s", f.Product.Name, ch.Before.EndDate.Format(time.DateOnly))
+	case models.LifeTermReactivate:
+		return fmt.Sprintf("%s: reactivated, grace days used after %s", f.Product.Name, ch.Before.EndDate.Format(time.DateOnly))
 	}
 	return f.Product.Name
 }
@@ -319,6 +321,8 @@ func lifeNotice(f lifeFacts, ch models.LifeChange) Notice {
 	case models.LifeBillingSetUp:
 		return Notice{Kind: models.NoticeGeneral, Title: "Billing set up",
 			Body: "Billing was set up for subscription #{{.ID}} ({{.Product}}).", Args: args}
+	case models.LifeRenewDirect, models.LifeTermReactivate:
+		return renewedNotice(ch)
 	}
 	return Notice{Kind: models.NoticeGeneral, Title: "Subscription changed", Body: "Subscription #{{.ID}} ({{.Product}}) changed.", Args: args}
 }
