@@ -52,5 +52,9 @@ func Schedule(st *store.Store) []Periodic {
 		{Name: "payments_retry_failed", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.RetryFailedCharges(ctx); return err }},
 		{Name: "payments_suspend_non_payment", Every: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := st.SuspendNonPaying(ctx); return err }},
 		{Name: "consolidation_readiness", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.RecomputeReadiness(ctx); return err }}, // R-CON-5: readiness at most 12 h old
+		// ---- Term end (issue 11, R-PK-3, R-PK-4, R-NOTE-2) ----
+		// Renewal notices 60, 30, 7 and 1 days before the end date (each once); term-state moves (expired, disabled, deleted).
+		{Name: "renewal_notices", Every: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := st.SendRenewalNotices(ctx); return err }},
+		{Name: "term_moves", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.MoveTerms(ctx); return err }},
 	}
 }
