@@ -267,3 +267,31 @@ func TestGroupRenewalNotices(t *testing.T) {
 		t.Errorf("locks until %v", l)
 	}
 }
+
+func TestParseRenewalFilter(t *testing.T) {
+	cases := []struct {
+		name string
+		q    map[string]string
+		want RenewalFilter
+	}{
+		{"default: the next 60 days", nil, RenewalFilter{Within: 60}},
+		{"within 7 days, annual prepaid", map[string]string{"within": "7", "plan": "annual_prepaid"}, RenewalFilter{Within: 7, Plan: PlanAnnualPrepaid}},
+		{"unknown window and plan", map[string]string{"within": "90", "plan": "trial"}, RenewalFilter{Within: 60}},
+		{"search trimmed", map[string]string{"q": "  contoso "}, RenewalFilter{Within: 60, Query: "contoso"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := ParseRenewalFilter(func(k string) string { return c.q[k] })
+			if got != c.want {
+				t.Errorf("got %+v", got)
+			}
+		})
+	}
+	r := RenewalRow{Plan: PlanAnnualMonthly, EndDate: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)}
+	if r.RenewalRank() != 0 || (RenewalRow{Plan: PlanFlexible}).RenewalRank() != 1 {
+		t.Error("commitments rank first")
+	}
+	if d := r.DaysLeft(time.Date(2026, 6, 23, 18, 0, 0, 0, time.UTC)); d != 7 {
+		t.Errorf("days left %d", d)
+	}
+}

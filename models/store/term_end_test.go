@@ -305,3 +305,62 @@ func TestRenewalNotices(t *testing.T) {
 	_ = commit
 	_ = roll1
 }
+
+// The Renewals page: the next 60 days, commitments first, keyset pages that
+// neither skip nor repeat, filters, another console's rows never shown.
+func TestListRenewals(t *testing.T) {
+	f := storetest.Seed(t)
+	today := models.Day(f.Clock.Now())
+	for i := range 60 {
+		plan := models.PlanFlexible
+		if i%3 == 0 {
+			plan = models.PlanAnnualPrepaid
+		}
+		lifeSub(t, f, "GWS-BS", plan, 2, today.AddDate(0, 0, -300), today.AddDate(0, 0, 1+i))
+	}
+	far := lifeSub(t, f, "GWS-BS", models.PlanAnnualMonthly, 2, today.AddDate(0, 0, -300), today.AddDate(0, 0, 61))
+	a := f.Actor("A:admin_agent")
+	var got []models.RenewalRow
+	cursor := ""
+	for {
+		page, err := f.Store.ListRenewals(bg, a, models.RenewalFilter{Within: 60}, cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, page.Items...)
+		if page.Next == "" {
+			break
+		}
+		cursor = page.Next
+	}
+	if len(got) != 60 {
+		t.Fatalf("%d rows, want 60", len(got))
+	}
+	seen := map[int64]bool{}
+	for i, r := range got {
+		if seen[r.ID] || r.ID == far.ID {
+			t.Fatalf("row %d repeated or out of the window", r.ID)
+		}
+		seen[r.ID] = true
+		if i > 0 && (got[i-1].RenewalRank() > r.RenewalRank() || got[i-1].RenewalRank() == r.RenewalRank() && got[i-1].EndDate.After(r.EndDate)) {
+			t.Fatalf("order broken at %d", i)
+		}
+	}
+	if !got[0].Commitment() || got[59].Commitment() {
+		t.Error("commitments are not first")
+	}
+	page, _ := f.Store.ListRenewals(bg, a, models.RenewalFilter{Within: 7, Plan: models.PlanAnnualPrepaid}, "")
+	if len(page.Items) != 3 {
+		t.Errorf("within 7 days, prepaid: %d", len(page.Items))
+	}
+	if page, _ := f.Store.ListRenewals(bg, f.Actor("B:super_admin"), models.RenewalFilter{Within: 60}, ""); len(page.Items) != 0 {
+		t.Errorf("console B sees %d", len(page.Items))
+	}
+	if _, err := f.Store.ListRenewals(bg, f.Actor("custA:customer_admin"), models.RenewalFilter{Within: 60}, ""); models.ErrorCode(err) != models.CodeForbidden {
+		t.Errorf("customer: %v", err)
+	}
+	n := 0
+	if err := f.Store.ExportRenewals(bg, a, models.RenewalFilter{Within: 60}, func(models.RenewalRow) error { n++; return nil }); err != nil || n != 60 {
+		t.Errorf("export %d %v", n, err)
+	}
+}
