@@ -42,7 +42,9 @@ func ParseRenewalFilter(get func(string) string) RenewalFilter {
 }
 
 // Filtered tells whether any search or filter narrows the default list.
-func (f RenewalFilter) Filtered() bool { return f.Query != "" || f.Plan != "" || f.Within != RenewalsWindow }
+func (f RenewalFilter) Filtered() bool {
+	return f.Query != "" || f.Plan != "" || f.Within != RenewalsWindow
+}
 
 // Last is the last end date the page lists at now.
 func (f RenewalFilter) Last(now time.Time) time.Time { return Day(now).AddDate(0, 0, f.Within) }
