@@ -98,4 +98,5 @@ type SubscriptionDetail struct {
 	Actions        LifeActions
 	RenewalOptions []RenewalOption
 	History        []AuditEvent
+	RenewDirect    RenewDirectOffer // issue 11: renew or reactivate by direct billing
 }

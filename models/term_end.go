@@ -343,3 +343,29 @@ const (
 	LifeRenewDirect    LifeAction = "renewed_direct"   // renewed by direct billing: the new term starts today
 	LifeTermReactivate LifeAction = "term_reactivated" // an expired or disabled subscription reactivated by paying
 )
+
+// RenewDirectOffer is what the subscription page offers about renewing by
+// direct billing: whether the reader may (Show), whether it reactivates an
+// expired or disabled subscription, the new term's end, and the days of the
+// current term that renewing now gives up.
+type RenewDirectOffer struct {
+	Show, Reactivate bool
+	NewEnd           time.Time
+	DaysGivenUp      int
+}
+
+// RenewDirectFor says what the page offers the actor on sub at now.
+func RenewDirectFor(a Actor, sub Subscription, now time.Time) RenewDirectOffer {
+	if !a.Can(PermManageLicences) {
+		return RenewDirectOffer{}
+	}
+	ch, err := RenewDirect(sub, true, now)
+	if err != nil {
+		return RenewDirectOffer{}
+	}
+	o := RenewDirectOffer{Show: true, Reactivate: ch.Action == LifeTermReactivate, NewEnd: ch.After.EndDate}
+	if left := -DaysPastEnd(sub.EndDate, now); left > 0 {
+		o.DaysGivenUp = left
+	}
+	return o
+}

@@ -295,3 +295,21 @@ func TestParseRenewalFilter(t *testing.T) {
 		t.Errorf("days left %d", d)
 	}
 }
+
+func TestRenewDirectFor(t *testing.T) {
+	end := time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
+	admin := Actor{OrgKind: OrgCustomer, Role: RoleCustomerAdmin}
+	viewer := Actor{OrgKind: OrgCustomer, Role: RoleCustomerViewer}
+	if o := RenewDirectFor(admin, termSub(SubActive, RenewManually, end), end.AddDate(0, 0, -5)); !o.Show || o.Reactivate || o.DaysGivenUp != 5 {
+		t.Errorf("active: %+v", o)
+	}
+	if o := RenewDirectFor(admin, termSub(SubDisabled, RenewManually, end), end.AddDate(0, 0, 40)); !o.Show || !o.Reactivate || o.DaysGivenUp != 0 {
+		t.Errorf("disabled: %+v", o)
+	}
+	if o := RenewDirectFor(viewer, termSub(SubActive, RenewManually, end), end); o.Show {
+		t.Error("a viewer may not renew")
+	}
+	if o := RenewDirectFor(admin, termSub(SubDeleted, RenewManually, end), end.AddDate(0, 0, 200)); o.Show {
+		t.Error("deleted")
+	}
+}

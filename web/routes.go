@@ -271,5 +271,11 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/console/consolidation/:id", h.ConsoleConnection, console(models.PermConsolidate)},
 		{POST, "/console/consolidation/:id/accept", h.AcceptConnection, console(models.PermConsolidate)},
 		{POST, "/console/consolidation/:id/close", h.CloseConnection, console(models.PermConsolidate)},
+
+		// ---- Term end (issue 11, R-PK-3, R-PK-4, R-NOTE-2): the Renewals page, renewing or reactivating by direct billing ----
+		{GET, "/console/renewals", h.Renewals, console(models.PermReadCustomers)},
+		{GET, "/console/renewals.csv", h.RenewalsCSV, console(models.PermReadCustomers)},
+		{POST, "/console/subscriptions/:id/renew-direct", h.RenewDirect, console(models.PermManageLicences)},
+		{POST, "/admin/subscriptions/:id/renew-direct", h.RenewDirect, customer(models.PermManageLicences)},
 	}
 }

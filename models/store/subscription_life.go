@@ -97,6 +97,7 @@ func (s *Store) Subscription(ctx context.Context, a models.Actor, id int64) (mod
 	d.CustomerName, d.CustomerDomain, d.ConsoleName, d.BillingAccount = names.Name, names.Domain, names.ConsoleName, names.Account
 	d.Actions = models.ActionsFor(a, f.Sub)
 	d.RenewalOptions = models.RenewalOptionsFor(f.Sub.Plan)
+	d.RenewDirect = models.RenewDirectFor(a, f.Sub, s.Now())
 	if err := db.Where("organisation_id = ? AND record_type = 'subscription' AND record_id = ?", a.OrgID, id).
 		Order("id DESC").Limit(50).Find(&d.History).Error; err != nil {
 		return d, fmt.Errorf("load subscription %d history: %w", id, err)
