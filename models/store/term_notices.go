@@ -179,8 +179,7 @@ func notifyRenewals(tx *gorm.DB, now time.Time, sends []models.RenewalSend, byOr
 func commitmentNotice(portal string, it models.RenewalItem, now time.Time) Notice {
 	return Notice{Kind: models.NoticeRenewal,
 		Title: "Commitment: {{.Product}} for {{.Customer}} reaches its end date in {{.Days}} days",
-		Body: "Subscription #{{.ID}} ends on {{.End}}. If it renews, its {{.Seats}} licences are locked for a year, until {{.Locks}}: " +
-			"check the renewal option before then. Renewing by direct billing starts the new term at once.",
+		Body:  "Subscription #{{.ID}} ends on {{.End}}. If it renews, its {{.Seats}} licences are locked for a year, until {{.Locks}}: check the renewal option before then. Renewing by direct billing starts the new term at once.",
 		Args: []any{"Product", it.ProductName, "Customer", it.CustomerName, "Days", -models.DaysPastEnd(it.EndDate, now),
 			"ID", it.SubscriptionID, "End", models.Day(it.EndDate), "Seats", it.Quantity, "Locks", it.LocksUntil()},
 		Link: fmt.Sprintf("%s/subscriptions/%d#renewal", portal, it.SubscriptionID)}
