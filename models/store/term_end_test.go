@@ -364,3 +364,32 @@ func TestListRenewals(t *testing.T) {
 		t.Errorf("export %d %v", n, err)
 	}
 }
+
+// The demo has a subscription 5 days from its end, one expired and one
+// disabled; running the jobs on it keeps the disabled one, and its
+// customer's users still sign in (other subscriptions are in use).
+func TestDemoRenewals(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t)
+	if _, err := db.Store.SeedDemo(bg); err != nil {
+		t.Fatal(err)
+	}
+	today := models.Day(db.Clock.Now())
+	for _, c := range []struct {
+		status models.SubStatus
+		end    time.Time
+	}{{models.SubActive, today.AddDate(0, 0, 5)}, {models.SubExpired, today.AddDate(0, 0, -10)}, {models.SubDisabled, today.AddDate(0, 0, -45)}} {
+		if n := countRows(t, db.Gorm, "subscriptions", "status = ? AND end_date = ? AND renewal_option = 'renew_manually'", c.status, c.end); n != 1 {
+			t.Errorf("demo %s subscription ending %s: %d", c.status, c.end.Format(time.DateOnly), n)
+		}
+	}
+	if _, err := db.Store.MoveTerms(bg); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.Store.SendRenewalNotices(bg); err != nil || n == 0 {
+		t.Errorf("demo notices: %d %v", n, err)
+	}
+	if n := countRows(t, db.Gorm, "subscriptions", "status = 'disabled'"); n != 1 {
+		t.Errorf("disabled after the job: %d", n)
+	}
+}
