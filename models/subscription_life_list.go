@@ -43,7 +43,7 @@ func ParseSubscriptionFilter(get func(string) string) SubscriptionFilter {
 			f.Plan = p
 		}
 	}
-	for _, s := range []SubStatus{SubActive, SubSuspended, SubEnded} {
+	for _, s := range []SubStatus{SubActive, SubSuspended, SubEnded, SubExpired, SubDisabled, SubDeleted} {
 		if string(s) == get("status") {
 			f.Status = s
 		}

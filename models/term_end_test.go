@@ -313,3 +313,19 @@ func TestRenewDirectFor(t *testing.T) {
 		t.Error("deleted")
 	}
 }
+
+func TestSubscriptionFilterTermStatuses(t *testing.T) {
+	for _, st := range []SubStatus{SubExpired, SubDisabled, SubDeleted} {
+		t.Run(string(st), func(t *testing.T) {
+			f := ParseSubscriptionFilter(func(k string) string {
+				if k == "status" {
+					return string(st)
+				}
+				return ""
+			})
+			if f.Status != st {
+				t.Errorf("status filter %q", f.Status)
+			}
+		})
+	}
+}
