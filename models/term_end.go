@@ -223,7 +223,7 @@ func RenewDirect(sub Subscription, confirm bool, now time.Time) (LifeChange, err
 	after.UpdatedAt = now
 	ch.After = after
 	if !confirm {
-		return ch, &Error{Code: CodeInvalid, Field: "confirm", Message: "Confirm that the new term starts today."}
+		return ch, &Error{Code: CodeInvalid, Field: "start_today", Message: "Confirm that the new term starts today."}
 	}
 	return ch, nil
 }

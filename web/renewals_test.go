@@ -46,13 +46,13 @@ func TestRenewalsPageAndDirectRenewal(t *testing.T) {
 	}
 	base := fmt.Sprintf("/console/subscriptions/%d/renew-direct", subA)
 	before := dbFingerprint(t, m.Gorm)
-	if r := agent.Post(base, url.Values{"key": {"renew-1"}}); r.Status != http.StatusUnprocessableEntity || !r.TestID("error-confirm") {
+	if r := agent.Post(base, url.Values{"key": {"renew-1"}}); r.Status != http.StatusUnprocessableEntity || !r.TestID("error-start_today") {
 		t.Fatalf("unticked: %d", r.Status)
 	}
 	if changed := changedTables(before, dbFingerprint(t, m.Gorm)); len(changed) > 0 {
 		t.Errorf("bad input changed %v", changed)
 	}
-	if r := agent.Post(base, url.Values{"key": {"renew-1"}, "confirm": {"on"}}); r.Status != http.StatusSeeOther {
+	if r := agent.Post(base, url.Values{"key": {"renew-1"}, "start_today": {"on"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("renew: %d", r.Status)
 	}
 	var s models.Subscription

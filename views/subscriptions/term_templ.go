@@ -346,7 +346,7 @@ func renewDirect(p views.Page, v DetailView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Checkbox(p, components.Field{Name: "confirm", Label: "I understand that the new term starts today.", Error: errs(v, "renew", v.Renew.Errors)["confirm"], Checked: bool(v.Renew.Confirm)}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Checkbox(p, components.Field{Name: "start_today", Label: "I understand that the new term starts today.", Error: errs(v, "renew", v.Renew.Errors)["start_today"], Checked: bool(v.Renew.Confirm)}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
