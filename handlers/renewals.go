@@ -15,7 +15,9 @@ import (
 // The partner's Renewals page and renewing by direct billing (issue 11,
 // R-PK-3, R-PK-4, R-NOTE-2).
 
-func renewalFilter(c echo.Context) models.RenewalFilter { return models.ParseRenewalFilter(c.QueryParam) }
+func renewalFilter(c echo.Context) models.RenewalFilter {
+	return models.ParseRenewalFilter(c.QueryParam)
+}
 
 // Renewals lists the console's subscriptions ending in the next 60 days,
 // commitments first.
