@@ -147,7 +147,27 @@ func applyTermMove(tx *gorm.DB, now time.Time, m models.TermMove) (bool, error) 
 	if sub.Status != models.SubDeleted {
 		return false, nil
 	}
+	if err := removeLicenceAssignments(tx, "subscription_id = ?", sub.ID); err != nil {
+		return false, err
+	}
 	return deprovisionTenant(tx, now, sub, orgs)
+}
+
+// removeLicenceAssignments deletes the licences assigned to users (issue
+// 11's product keys add the table in 0016; without it there is nothing to
+// remove).
+func removeLicenceAssignments(tx *gorm.DB, where string, args ...any) error {
+	var exists bool
+	if err := tx.Raw("SELECT to_regclass('licence_assignments') IS NOT NULL").Scan(&exists).Error; err != nil {
+		return fmt.Errorf("look for licence assignments: %w", err)
+	}
+	if !exists {
+		return nil
+	}
+	if err := tx.Table("licence_assignments").Where(where, args...).Delete(nil).Error; err != nil {
+		return fmt.Errorf("remove licence assignments: %w", err)
+	}
+	return nil
 }
 
 // termNotice tells both sides of a move, with the next date.
@@ -174,7 +194,8 @@ func termNotice(sub models.Subscription, product string) Notice {
 
 // deprovisionTenant removes a deleted subscription's tenant when none of
 // the customer's other subscriptions is in use or can come back: the
-// customer's users are disabled and signed out, its contact fields cleared.
+// customer's users are disabled and signed out, their licence assignments
+// removed, its contact fields cleared.
 // Invoices, payments, subscriptions and the audit log are kept (the
 // platform's records). It is not reversible.
 func deprovisionTenant(tx *gorm.DB, now time.Time, sub models.Subscription, orgs []int64) (bool, error) {
@@ -195,6 +216,9 @@ func deprovisionTenant(tx *gorm.DB, now time.Time, sub models.Subscription, orgs
 		if err := tx.Exec(`UPDATE user_sessions SET revoked_at = ? WHERE user_id IN ? AND revoked_at IS NULL`, now, users).Error; err != nil {
 			return false, fmt.Errorf("end sessions of customer %d: %w", sub.CustomerID, err)
 		}
+	}
+	if err := removeLicenceAssignments(tx, "subscription_id IN (SELECT id FROM subscriptions WHERE customer_id = ?)", sub.CustomerID); err != nil {
+		return false, err
 	}
 	if err := tx.Exec(`UPDATE customers SET contact_name = '', contact_email = '', contact_phone = '', updated_at = ? WHERE id = ?`,
 		now, sub.CustomerID).Error; err != nil {

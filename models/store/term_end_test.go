@@ -5,7 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"partnerconsole/models"
+	"partnerconsole/models/store/localpg"
 	"partnerconsole/models/store/storetest"
 )
 
@@ -32,6 +35,23 @@ func TestTermMovesAtEachBoundary(t *testing.T) {
 	f := storetest.Seed(t)
 	end := day(2026, 3, 31)
 	sub := termSub(t, f, models.PlanAnnualMonthly, end)
+	// Product keys (0016) add licence assignments; the same shape stands in for it here.
+	owner, err := pgx.Connect(bg, f.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = owner.Exec(bg, `CREATE TABLE IF NOT EXISTS licence_assignments (id bigserial PRIMARY KEY,
+		subscription_id bigint NOT NULL REFERENCES subscriptions(id), user_id bigint NOT NULL REFERENCES users(id),
+		assigned_at timestamptz NOT NULL, UNIQUE (subscription_id, user_id))`)
+	if err == nil {
+		_, err = owner.Exec(bg, "GRANT SELECT, INSERT, UPDATE, DELETE ON licence_assignments TO "+pgx.Identifier{localpg.AppRole}.Sanitize()+
+			"; GRANT USAGE ON SEQUENCE licence_assignments_id_seq TO "+pgx.Identifier{localpg.AppRole}.Sanitize())
+	}
+	owner.Close(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Gorm.Exec("INSERT INTO licence_assignments (subscription_id, user_id, assigned_at) VALUES (?, ?, now())", sub.ID, f.Users["custA:customer_admin"].ID)
 	steps := []struct {
 		day  int
 		want models.SubStatus
@@ -65,6 +85,9 @@ func TestTermMovesAtEachBoundary(t *testing.T) {
 	}
 	if n := count(t, f, "users", "organisation_id = ? AND disabled_at IS NULL", f.CustomerA.ID); n != 0 {
 		t.Errorf("%d users of the deleted tenant still enabled", n)
+	}
+	if n := count(t, f, "licence_assignments", "subscription_id = ?", sub.ID); n != 0 {
+		t.Errorf("%d licence assignments kept", n)
 	}
 	if n := count(t, f, "customers", "id = ? AND contact_email = '' AND contact_name = ''", f.CustomerA.ID); n != 1 {
 		t.Error("contact fields kept")
