@@ -172,17 +172,17 @@ func removeLicenceAssignments(tx *gorm.DB, where string, args ...any) error {
 
 // termNotice tells both sides of a move, with the next date.
 func termNotice(sub models.Subscription, product string) Notice {
-	args := []any{"ID", sub.ID, "Product", product, "End", models.Day(sub.EndDate)}
+	args := []any{"ID", sub.ID, "Product", product, "End", isoDate(sub.EndDate)}
 	next, _ := models.NextTermMove(sub)
 	switch sub.Status {
 	case models.SubExpired:
 		return Notice{Kind: models.NoticeSuspension, Title: "A subscription expired",
 			Body: "Subscription #{{.ID}} ({{.Product}}) was not renewed by {{.End}}: it keeps full use for 30 days of grace, until it is disabled on {{.Next}}. Renew it before then.",
-			Args: append(args, "Next", next.On)}
+			Args: append(args, "Next", isoDate(next.On))}
 	case models.SubDisabled:
 		return Notice{Kind: models.NoticeSuspension, Title: "A subscription was disabled",
 			Body: "Subscription #{{.ID}} ({{.Product}}) is disabled: only the customer's administrators can sign in. Its data is kept and it can be reactivated until it is deleted on {{.Next}}.",
-			Args: append(args, "Next", next.On)}
+			Args: append(args, "Next", isoDate(next.On))}
 	case models.SubDeleted:
 		return Notice{Kind: models.NoticeSuspension, Title: "A subscription was deleted",
 			Body: "Subscription #{{.ID}} ({{.Product}}) was deleted 120 days after its end date: its data is removed. This cannot be undone.",
@@ -305,7 +305,7 @@ func (s *Store) RenewDirect(ctx context.Context, a models.Actor, id int64, confi
 // renewedNotice tells the other side of a renewal by direct billing or a
 // reactivation by paying.
 func renewedNotice(ch models.LifeChange) Notice {
-	args := []any{"ID", ch.After.ID, "Start", ch.After.StartDate, "End", ch.After.EndDate}
+	args := []any{"ID", ch.After.ID, "Start", isoDate(ch.After.StartDate), "End", isoDate(ch.After.EndDate)}
 	if ch.Action == models.LifeTermReactivate {
 		return Notice{Kind: models.NoticeRenewal, Title: "A subscription was reactivated",
 			Body: "Subscription #{{.ID}} was reactivated by direct billing: its new term runs from {{.Start}} to {{.End}}.", Args: args}

@@ -416,3 +416,23 @@ func TestDemoRenewals(t *testing.T) {
 		t.Errorf("disabled after the job: %d", n)
 	}
 }
+
+// Notice dates are stored as dates (YYYY-MM-DD), so each reader sees the
+// same day whatever their time zone.
+func TestTermNoticeDatesAreDates(t *testing.T) {
+	f := storetest.Seed(t)
+	end := day(2026, 3, 31)
+	termSub(t, f, models.PlanAnnualMonthly, end)
+	at(f, end, 1)
+	if _, err := f.Store.MoveTerms(bg); err != nil {
+		t.Fatal(err)
+	}
+	var n models.Notification
+	if err := f.Gorm.Where("user_id = ? AND title = 'A subscription expired'", f.Users["custA:customer_admin"].ID).Take(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	args := models.ParseNoticeArgs(n.Args)
+	if args["End"] != "2026-03-31" || args["Next"] != "2026-05-01" {
+		t.Errorf("args %v", args)
+	}
+}

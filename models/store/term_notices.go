@@ -181,7 +181,7 @@ func commitmentNotice(portal string, it models.RenewalItem, now time.Time) Notic
 		Title: "Commitment: {{.Product}} for {{.Customer}} reaches its end date in {{.Days}} days",
 		Body:  "Subscription #{{.ID}} ends on {{.End}}. If it renews, its {{.Seats}} licences are locked for a year, until {{.Locks}}: check the renewal option before then. Renewing by direct billing starts the new term at once.",
 		Args: []any{"Product", it.ProductName, "Customer", it.CustomerName, "Days", -models.DaysPastEnd(it.EndDate, now),
-			"ID", it.SubscriptionID, "End", models.Day(it.EndDate), "Seats", it.Quantity, "Locks", it.LocksUntil()},
+			"ID", it.SubscriptionID, "End", isoDate(it.EndDate), "Seats", it.Quantity, "Locks", isoDate(it.LocksUntil())},
 		Link: fmt.Sprintf("%s/subscriptions/%d#renewal", portal, it.SubscriptionID)}
 }
 
@@ -201,3 +201,7 @@ func rollOverDigest(portal string, items []models.RenewalItem, now time.Time) No
 		Body:  "These monthly subscriptions roll over month to month and lock nothing: {{.List}}.",
 		Args:  []any{"Count", len(items), "List", strings.Join(parts, "; ")}, Link: link}
 }
+
+// isoDate is a date argument of a notice: stored as YYYY-MM-DD, shown as a
+// date in the reader's locale (an instant would shift with the time zone).
+func isoDate(t time.Time) string { return models.Day(t).Format(time.DateOnly) }
