@@ -83,6 +83,9 @@ func (h *H) subscriptionPage(c echo.Context, id int64, status int, v subscriptio
 	if v.SetUp.Key == "" {
 		v.SetUp.Key = newFormKey()
 	}
+	if v.Renew.Key == "" {
+		v.Renew.Key = newFormKey()
+	}
 	if d.Actions.CancelNow {
 		pre, err := h.Store.PreviewCancel(ctx(c), a, id)
 		if err == nil {

@@ -103,6 +103,9 @@ type Subscription struct {
 	EndedAt           *time.Time // issue 9: when it ended (cancel now, expiry)
 	CancelledAt       *time.Time // issue 9: when cancellation was asked
 	TrialBillingSetUp bool       // issue 9: a trial whose billing is set up
+	ExpiredAt         *time.Time // issue 11: when its term's end began (expired)
+	DisabledAt        *time.Time // issue 11: when it was disabled
+	DeletedAt         *time.Time // issue 11: when it was deleted (deprovisioned)
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 

@@ -77,6 +77,9 @@ func (s Subscription) manageable() error {
 	if s.IsEnded() {
 		return &Error{Code: CodeConflict, Message: "This subscription has ended."}
 	}
+	if s.InTermEnd() {
+		return &Error{Code: CodeConflict, Message: "This subscription's term is over: renew or reactivate it first."}
+	}
 	if s.Channel == SubOffline {
 		return &Error{Code: CodeConflict, Message: "This subscription is managed offline, by order forms."}
 	}
@@ -355,7 +358,7 @@ type LifeActions struct {
 // reseller's (PermSuspendSubscriptions, on its own customers' subscriptions).
 func ActionsFor(a Actor, sub Subscription) LifeActions {
 	var out LifeActions
-	if sub.IsEnded() || sub.Channel == SubOffline {
+	if sub.IsEnded() || sub.InTermEnd() || sub.Channel == SubOffline {
 		return out
 	}
 	if a.Can(PermManageLicences) {

@@ -43,7 +43,7 @@ func ParseSubscriptionFilter(get func(string) string) SubscriptionFilter {
 			f.Plan = p
 		}
 	}
-	for _, s := range []SubStatus{SubActive, SubSuspended, SubEnded} {
+	for _, s := range []SubStatus{SubActive, SubSuspended, SubEnded, SubExpired, SubDisabled, SubDeleted} {
 		if string(s) == get("status") {
 			f.Status = s
 		}
@@ -98,4 +98,5 @@ type SubscriptionDetail struct {
 	Actions        LifeActions
 	RenewalOptions []RenewalOption
 	History        []AuditEvent
+	RenewDirect    RenewDirectOffer // issue 11: renew or reactivate by direct billing
 }

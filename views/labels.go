@@ -37,8 +37,17 @@ func (p Page) SubChannelName(ch models.SubChannel) string {
 
 // StatusName labels a subscription status.
 func (p Page) StatusName(s models.SubStatus) string {
-	if s == models.SubActive {
+	switch s {
+	case models.SubActive:
 		return p.Tr("Active")
+	case models.SubEnded:
+		return p.Tr("Ended")
+	case models.SubExpired:
+		return p.Tr("Expired")
+	case models.SubDisabled:
+		return p.Tr("Disabled")
+	case models.SubDeleted:
+		return p.Tr("Deleted")
 	}
 	return p.Tr("Suspended")
 }

@@ -290,5 +290,10 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/desk/consoles/:id/product-keys/import", h.ImportKeyCards, desk(models.PermDeskProductKeys)},
 		{GET, "/invitations/:token", h.Invitation, public}, // the token is the authority
 		{POST, "/invitations/:token", h.AcceptInvitation, public},
+		// ---- Term end (issue 11, R-PK-3, R-PK-4, R-NOTE-2): the Renewals page, renewing or reactivating by direct billing ----
+		{GET, "/console/renewals", h.Renewals, console(models.PermReadCustomers)},
+		{GET, "/console/renewals.csv", h.RenewalsCSV, console(models.PermReadCustomers)},
+		{POST, "/console/subscriptions/:id/renew-direct", h.RenewDirect, console(models.PermManageLicences)},
+		{POST, "/admin/subscriptions/:id/renew-direct", h.RenewDirect, customer(models.PermManageLicences)},
 	}
 }

@@ -55,5 +55,9 @@ func Schedule(st *store.Store) []Periodic {
 		{Name: "consolidation_readiness", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.RecomputeReadiness(ctx); return err }}, // R-CON-5: readiness at most 12 h old
 		// R-BULK-1: bulk completions queued at the main console are worked customer by customer.
 		{Name: "consolidation_complete_batches", Every: 2 * time.Second, Run: func(ctx context.Context) error { _, err := st.RunMigrationBatches(ctx); return err }},
+		// ---- Term end (issue 11, R-PK-3, R-PK-4, R-NOTE-2) ----
+		// Renewal notices 60, 30, 7 and 1 days before the end date (each once); term-state moves (expired, disabled, deleted).
+		{Name: "renewal_notices", Every: 24 * time.Hour, Run: func(ctx context.Context) error { _, err := st.SendRenewalNotices(ctx); return err }},
+		{Name: "term_moves", Every: time.Hour, Run: func(ctx context.Context) error { _, err := st.MoveTerms(ctx); return err }},
 	}
 }

@@ -78,6 +78,14 @@ func (s *Store) SignIn(ctx context.Context, email, password, ip, ua string) (tok
 	if err := s.settleSignIn(ctx, email, ip, ok); err != nil {
 		return "", models.User{}, err
 	}
+	// R-PK-4: while the customer's subscriptions are disabled, only its
+	// administrators sign in.
+	if blocked, err := termBlocked(db, u); err != nil || blocked {
+		if err == nil {
+			err = errTermAdminsOnly()
+		}
+		return "", models.User{}, err
+	}
 	token = newToken()
 	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		if err := tx.Create(&UserSession{IDHash: hashToken(token), UserID: u.ID, CreatedAt: now, LastSeenAt: now, IP: ip, UserAgent: truncate(ua, 300)}).Error; err != nil {

@@ -70,6 +70,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 	if err := s.seedProductKeysDemo(ctx, c1.ID); err != nil {
 		return nil, err
 	}
+	if err := s.seedRenewalsDemo(ctx, c1.ID, first); err != nil { // issue 11: a subscription 5 days from its end, one expired, one disabled
+		return nil, fmt.Errorf("demo renewals: %w", err)
+	}
 	if more, err = s.seedConsolidationDemo(ctx, op); err != nil {
 		return nil, err
 	}

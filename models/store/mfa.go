@@ -81,10 +81,12 @@ func (s *Store) AuthSession(ctx context.Context, token string) (AuthSession, err
 		SessSecondFactorAt *time.Time
 		HasSecondFactor    bool
 		OrgName            string
+		TermAdminsOnly     bool // R-PK-4: the customer's subscriptions are disabled
 	}
 	res := s.db.WithContext(ctx).Raw(`SELECT u.*, s.created_at AS sess_created_at, s.last_seen_at AS sess_last_seen_at,
 		s.revoked_at AS sess_revoked_at, s.pending AS sess_pending, s.second_factor_at AS sess_second_factor_at,
-		(f.confirmed_at IS NOT NULL) AS has_second_factor, coalesce(c.name, cu.name, '') AS org_name
+		(f.confirmed_at IS NOT NULL) AS has_second_factor, coalesce(c.name, cu.name, '') AS org_name,
+		`+termAdminsOnlySQL+` AS term_admins_only
 		FROM user_sessions s JOIN users u ON u.id = s.user_id
 		LEFT JOIN user_second_factors f ON f.user_id = u.id
 		LEFT JOIN consoles c ON c.id = u.organisation_id
@@ -94,7 +96,7 @@ func (s *Store) AuthSession(ctx context.Context, token string) (AuthSession, err
 		return AuthSession{}, fmt.Errorf("load session: %w", res.Error)
 	}
 	if res.RowsAffected == 0 || row.SessRevokedAt != nil || now.Sub(row.SessLastSeenAt) > SessionIdle ||
-		now.Sub(row.SessCreatedAt) > SessionAbsolute || row.DisabledAt != nil {
+		now.Sub(row.SessCreatedAt) > SessionAbsolute || row.DisabledAt != nil || models.TermSignInBlocked(row.Role, row.TermAdminsOnly) {
 		return AuthSession{}, errSessionEnded()
 	}
 	stored := models.SignInStep(row.SessPending)

@@ -97,6 +97,7 @@ func (s *Store) Subscription(ctx context.Context, a models.Actor, id int64) (mod
 	d.CustomerName, d.CustomerDomain, d.ConsoleName, d.BillingAccount = names.Name, names.Domain, names.ConsoleName, names.Account
 	d.Actions = models.ActionsFor(a, f.Sub)
 	d.RenewalOptions = models.RenewalOptionsFor(f.Sub.Plan)
+	d.RenewDirect = models.RenewDirectFor(a, f.Sub, s.Now())
 	if err := db.Where("organisation_id = ? AND record_type = 'subscription' AND record_id = ?", a.OrgID, id).
 		Order("id DESC").Limit(50).Find(&d.History).Error; err != nil {
 		return d, fmt.Errorf("load subscription %d history: %w", id, err)
@@ -289,6 +290,8 @@ func chargeDescription(f lifeFacts, ch models.LifeChange) string {
 		return fmt.Sprintf("%s: %d licences added, to %s", f.Product.Name, ch.Added, ch.Before.EndDate.Format(time.DateOnly))
 	case models.LifeCancelNow:
 		return fmt.Sprintf("%s: cancelled, remaining commitment to %s", f.Product.Name, ch.Before.EndDate.Format(time.DateOnly))
+	case models.LifeTermReactivate:
+		return fmt.Sprintf("%s: reactivated, grace days used after %s", f.Product.Name, ch.Before.EndDate.Format(time.DateOnly))
 	}
 	return f.Product.Name
 }
@@ -319,6 +322,8 @@ func lifeNotice(f lifeFacts, ch models.LifeChange) Notice {
 	case models.LifeBillingSetUp:
 		return Notice{Kind: models.NoticeGeneral, Title: "Billing set up",
 			Body: "Billing was set up for subscription #{{.ID}} ({{.Product}}).", Args: args}
+	case models.LifeRenewDirect, models.LifeTermReactivate:
+		return renewedNotice(ch)
 	}
 	return Notice{Kind: models.NoticeGeneral, Title: "Subscription changed", Body: "Subscription #{{.ID}} ({{.Product}}) changed.", Args: args}
 }

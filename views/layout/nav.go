@@ -33,6 +33,7 @@ func Nav(p views.Page) []NavItem {
 		add(true, "Home", "/console", "nav-home")
 		add(a.Can(models.PermReadCustomers), "Customers", "/console/customers", "nav-customers")
 		add(a.Can(models.PermReadCustomers), "Subscriptions", "/console/subscriptions", "nav-subscriptions")
+		add(a.Can(models.PermReadCustomers), "Renewals", "/console/renewals", "nav-renewals")
 		add(a.Can(models.PermReadCustomers), "Software orders", "/console/software-orders", "nav-software-orders")
 		add(a.Can(models.PermRedeemKeys), "Product keys", "/console/product-keys", "nav-product-keys")
 		add(a.Can(models.PermOffers), "Offers", "/console/offers", "nav-offers")
