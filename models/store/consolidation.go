@@ -266,7 +266,7 @@ func (s *Store) ConsolidationFacts(ctx context.Context, a models.Actor) ([]model
 		var f models.ConsoleFacts
 		err := db.Raw(`SELECT c.id AS console_id, c.name, c.public_reseller_id AS r_id,
 			(SELECT count(*) FROM subscriptions s JOIN products p ON p.id = s.product_id
-			  WHERE s.console_id = c.id AND s.status <> 'ended'
+			  WHERE s.console_id = c.id AND s.status NOT IN ('ended', 'deleted')
 			  AND (p.family = 'voice' OR (p.family = 'cloud' AND s.plan IN ('annual_monthly', 'annual_prepaid')))) AS cloud_voice,
 			(SELECT count(*) FROM customers WHERE console_id = c.id) AS customers
 			FROM consoles c WHERE c.id = ?`, id).Scan(&f).Error

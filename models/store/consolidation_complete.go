@@ -61,7 +61,7 @@ func missingCurrencies(db *gorm.DB, rows []models.IncomingMigration, accts []mod
 			FROM subscriptions s JOIN customers c ON c.id = s.customer_id AND c.console_id = s.console_id
 			JOIN products p ON p.id = s.product_id JOIN consoles k ON k.id = s.console_id
 			LEFT JOIN billing_accounts b ON b.id = s.billing_account_id
-			WHERE s.customer_id IN ? AND s.status <> 'ended' ORDER BY s.id`, ids).Scan(&subs).Error; err != nil {
+			WHERE s.customer_id IN ? AND s.status NOT IN ('ended', 'deleted') ORDER BY s.id`, ids).Scan(&subs).Error; err != nil {
 			return fmt.Errorf("incoming migrations: subscriptions: %w", err)
 		}
 	}
@@ -208,7 +208,7 @@ func completeOne(tx *gorm.DB, a models.Actor, customerID int64, accountIDs []int
 		FROM subscriptions s JOIN products p ON p.id = s.product_id
 		JOIN consoles k ON k.id = s.console_id
 		LEFT JOIN billing_accounts b ON b.id = s.billing_account_id
-		WHERE s.customer_id = ? AND s.console_id = ? AND s.status <> 'ended' ORDER BY s.id FOR UPDATE OF s`, customerID, c.SourceConsoleID).Scan(&subs).Error; err != nil {
+		WHERE s.customer_id = ? AND s.console_id = ? AND s.status NOT IN ('ended', 'deleted') ORDER BY s.id FOR UPDATE OF s`, customerID, c.SourceConsoleID).Scan(&subs).Error; err != nil {
 		return false, fmt.Errorf("lock subscriptions: %w", err)
 	}
 	accts, err := mainAccounts(tx, c.MainConsoleID)

@@ -19,7 +19,7 @@ func readinessOf(tx *gorm.DB, c models.ConsoleConnection, customerID int64, now 
 		FROM subscriptions s JOIN products p ON p.id = s.product_id
 		JOIN consoles k ON k.id = s.console_id
 		LEFT JOIN billing_accounts b ON b.id = s.billing_account_id
-		WHERE s.customer_id = ? AND s.console_id = ? AND s.status <> 'ended' ORDER BY s.id`, customerID, c.SourceConsoleID).Scan(&f.Subs).Error
+		WHERE s.customer_id = ? AND s.console_id = ? AND s.status NOT IN ('ended', 'deleted') ORDER BY s.id`, customerID, c.SourceConsoleID).Scan(&f.Subs).Error
 	if err != nil {
 		return "", nil, fmt.Errorf("readiness: subscriptions: %w", err)
 	}

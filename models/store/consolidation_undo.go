@@ -57,7 +57,7 @@ func undoCustomerMigration(tx *gorm.DB, now time.Time, a models.Actor, c *models
 			ids = append(ids, mv.SubscriptionID)
 		}
 		var others int64
-		if err := tx.Table("subscriptions").Where("customer_id = ? AND console_id = ? AND status <> 'ended' AND id NOT IN ?", customerID, conn.MainConsoleID, ids).
+		if err := tx.Table("subscriptions").Where("customer_id = ? AND console_id = ? AND status NOT IN ('ended', 'deleted') AND id NOT IN ?", customerID, conn.MainConsoleID, ids).
 			Count(&others).Error; err != nil {
 			return models.Msg{}, fmt.Errorf("count subscriptions: %w", err)
 		}
