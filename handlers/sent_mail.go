@@ -45,7 +45,7 @@ func (h *H) SentMailItem(c echo.Context) error {
 	}
 	tr := h.I18n.For(m.Locale, "UTC")
 	args := mailviews.Args(tr, m.Args)
-	v := notifications.MailView{Message: m, Subject: tr.T(m.Title, args...), Body: tr.T(m.Body, args...), Link: strings.TrimSuffix(h.BaseURL, "/") + m.Link}
+	v := notifications.MailView{Message: m, Subject: tr.T(m.Title, args...), Body: tr.T(m.Body, args...), Link: strings.TrimSuffix(h.BaseURL, "/") + m.DeskLink()}
 	return Render(c, http.StatusOK, notifications.MailItem(h.page(c, "Email"), v))
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -207,4 +208,14 @@ func (OutboxMessage) TableName() string { return "outbox" }
 type OutboxFilter struct {
 	Status OutboxStatus
 	To     string
+}
+
+// DeskLink is the email's link as the desk's Sent mail shows it. A link that
+// is itself a credential (an invitation's set-password link) shows without its
+// token, so nobody reading the outbox can use it in the recipient's place.
+func (m OutboxMessage) DeskLink() string {
+	if strings.HasPrefix(m.Link, "/invitations/") {
+		return "/invitations/…"
+	}
+	return m.Link
 }
