@@ -12,6 +12,7 @@ import (
 	"partnerconsole/models"
 	"partnerconsole/models/store"
 	"partnerconsole/views"
+	"partnerconsole/views/cases"
 	"partnerconsole/views/software"
 )
 
@@ -277,4 +278,37 @@ func (h *H) SoftwareOrdersCSV(c echo.Context) error {
 				fmt.Sprint(r.TotalMinor), strings.TrimSpace(r.Currency), csvSafe(r.PONumber))
 		})
 	})
+}
+
+// ---- The desk's refund decision (R-SW-6) ----
+
+// DecideSoftwareRefund approves (the amount requested or less, with a
+// note) or rejects (with a reason) a refund case that names a software
+// order line. Bad input keeps what was typed; a decision that lost the
+// race says the refund was already decided.
+func (h *H) DecideSoftwareRefund(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var f forms.RefundDecisionForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	if f.Decision != "approve" && f.Decision != "reject" {
+		err = &models.Error{Code: models.CodeInvalid, Field: "decision", Message: "Choose approve or reject."}
+	} else {
+		_, err = h.Store.DecideSoftwareRefund(ctx(c), mustActor(c), id, f.Input())
+	}
+	if err != nil {
+		return h.caseFailure(c, id, err, func(v *cases.DetailView, errs models.FieldErrors) {
+			f.SetErrors(errs)
+			v.Refund = f
+		})
+	}
+	msg := "Refund rejected: the partner reads your reason."
+	if f.Decision == "approve" {
+		msg = "Refund approved: the key is revoked and the credit issued."
+	}
+	return h.redirect(c, fmt.Sprintf("/desk/cases/%d", id), msg)
 }

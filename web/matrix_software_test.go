@@ -62,5 +62,8 @@ func init() {
 		matrixRow{Method: "POST", Path: "/admin/software/lines/:line/key", Allow: custKeys, Params: custLine, NoForeign: true},
 		matrixRow{Method: "POST", Path: "/admin/software/lines/:line/download", Allow: custKeys, Params: custLine},
 		matrixRow{Method: "POST", Path: "/admin/software/lines/:line/link", Allow: custKeys, Params: custLine, NoForeign: true},
+		// The desk's refund decision (R-SW-6); an empty form names no decision: 422.
+		matrixRow{Method: "POST", Path: "/desk/cases/:id/refund", Allow: []string{"desk:support_engineer", "desk:operator_admin"},
+			Params: map[string]string{"id": "case"}, Status: http.StatusUnprocessableEntity},
 	)
 }

@@ -258,6 +258,7 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/admin/software/lines/:line/download", h.DownloadSoftware, customer(models.PermSoftwareKeys)},
 		{POST, "/admin/software/lines/:line/link", h.CopySoftwareLink, stepUp(customer(models.PermSoftwareKeys))},
 		{GET, "/software/download/:token", h.SoftwareDownload, public}, // the signed link is the authority
+		{POST, "/desk/cases/:id/refund", h.DecideSoftwareRefund, stepUpWhen(desk(models.PermWorkCases), isRefundApproval)},
 
 		// ---- Console consolidation (issue 12, R-CON-1..5): connections, the source's review, readiness ----
 		{GET, "/console/consolidation", h.Consolidation, console(models.PermConsolidate)},

@@ -53,3 +53,18 @@ type SoftwareLinkForm struct {
 	Bitness  string `form:"bitness"`
 	Messages
 }
+
+// RefundDecisionForm is the desk's decision on a refund case that names a
+// software order line (R-SW-6): Decision "approve" (Amount, empty for the
+// amount requested, and a Note) or "reject" (Note is the reason).
+type RefundDecisionForm struct {
+	Decision string `form:"decision"`
+	Amount   string `form:"amount"`
+	Note     string `form:"note"`
+	Messages
+}
+
+// Input is the form as the domain's input.
+func (f RefundDecisionForm) Input() models.RefundDecision {
+	return models.RefundDecision{Approve: f.Decision == "approve", Amount: f.Amount, Note: f.Note}
+}
