@@ -1,0 +1,113 @@
+package store_test
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"gocloud.dev/blob/memblob"
+
+	"partnerconsole/models"
+	"partnerconsole/models/store"
+	"partnerconsole/models/store/storetest"
+)
+
+// Rotating ENCRYPTION_KEY (rotate-keys): every product key is re-sealed
+// under the new key's id, opens under it, and the column never holds the
+// key in clear; second-factor seeds follow.
+func TestRotateEncryptionKey(t *testing.T) {
+	f := storetest.Seed(t)
+	ba := billingAccount(t, f, "A")
+	var keys []string
+	var lines []int64
+	for _, k := range []string{"rotate-a", "rotate-b"} {
+		o := placeSoftware(t, f, ba.ID, k)
+		var id int64
+		f.Gorm.Table("software_order_lines").Select("id").Where("order_id = ?", o.Order.ID).Scan(&id)
+		key, err := f.Store.RevealSoftwareKey(bg, f.Actor("A:admin_agent"), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, keys = append(lines, id), append(keys, key)
+	}
+	if err := f.Store.EnrolKnownSecret(bg, f.Users["A:admin_agent"].ID, "JBSWY3DPEHPK3PXP"); err != nil {
+		t.Fatal(err)
+	}
+	old := append([]byte(nil), f.Store.SecretKey...)
+	oldID := f.Store.SoftwareKeyID()
+	f.Store.SecretKey = bytes.Repeat([]byte{42}, 32)
+	defer func() { f.Store.SecretKey = old }()
+	newID := f.Store.SoftwareKeyID()
+
+	r, err := f.Store.RotateEncryptionKey(bg, old)
+	if err != nil || r.SoftwareKeys != 2 || r.Stranded != 0 || r.TOTPSeeds == 0 || r.TOTPStranded != 0 {
+		t.Fatalf("rotate = %+v, %v", r, err)
+	}
+	for i, id := range lines {
+		var row models.SoftwareOrderLine
+		if err := f.Gorm.Where("id = ?", id).Take(&row).Error; err != nil {
+			t.Fatal(err)
+		}
+		if row.KeyID != newID || row.KeyID == oldID {
+			t.Fatalf("line %d key id = %s, want %s", id, row.KeyID, newID)
+		}
+		plain := []byte(keys[i])
+		if bytes.Contains(row.KeyCiphertext, plain) || bytes.Contains(row.KeyCiphertext, []byte(strings.ReplaceAll(keys[i], "-", ""))) {
+			t.Fatal("the key column holds the key in clear")
+		}
+		got, err := f.Store.RevealSoftwareKey(bg, f.Actor("A:admin_agent"), id)
+		if err != nil || got != keys[i] {
+			t.Fatalf("after rotation line %d opens as %q, %v", id, got, err)
+		}
+	}
+	if r, err := f.Store.RotateEncryptionKey(bg, old); err != nil || r.SoftwareKeys != 0 || r.TOTPSeeds != 0 {
+		t.Fatalf("a second rotation = %+v, %v; want nothing to do", r, err)
+	}
+	// Under a key nobody names, the lines are reported stranded.
+	f.Store.SecretKey = bytes.Repeat([]byte{43}, 32)
+	if r, err := f.Store.RotateEncryptionKey(bg, old); err != nil || r.Stranded != 2 {
+		t.Fatalf("rotation from the wrong key = %+v, %v", r, err)
+	}
+}
+
+// The bits live in a gocloud.dev/blob bucket: the demo's generated files
+// are written where missing, served seekably (range reads), and a missing
+// or strange name is not found.
+func TestSoftwareBitsBucket(t *testing.T) {
+	f := storetest.Seed(t)
+	bucket := memblob.OpenBucket(nil)
+	defer bucket.Close()
+	n, err := f.Store.WriteDemoBits(bg, bucket)
+	names, _ := f.Store.SoftwareBitNames(bg)
+	if err != nil || n != len(names) || n != 9*3+3*3 { // 3 products × 3 versions × 3 languages, and Office again in 32-bit
+		t.Fatalf("demo bits = %d of %d, %v", n, len(names), err)
+	}
+	if n, err := f.Store.WriteDemoBits(bg, bucket); err != nil || n != 0 {
+		t.Fatalf("second write = %d, %v", n, err)
+	}
+	bits := store.BlobBits{Bucket: bucket}
+	name := store.DownloadFile{SKU: "SW-OFFICE-LTSC", Version: "2024", Language: "ja", Bitness: "32"}.Name()
+	r, _, err := bits.Open(bg, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	size, _ := r.Seek(0, io.SeekEnd)
+	if _, err := r.Seek(100, io.SeekStart); err != nil || size != 64<<10 {
+		t.Fatalf("size %d, %v", size, err)
+	}
+	part := make([]byte, 10)
+	if _, err := io.ReadFull(r, part); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := bucket.ReadAll(bg, name)
+	if !bytes.Equal(part, all[100:110]) {
+		t.Fatal("a range read differs from the file")
+	}
+	for _, bad := range []string{"missing.iso", "../etc/passwd", ".hidden", ""} {
+		if _, _, err := bits.Open(bg, bad); models.ErrorCode(err) != models.CodeNotFound {
+			t.Fatalf("%q: %v", bad, err)
+		}
+	}
+}
