@@ -55,6 +55,11 @@ func (h *H) softwarePage(c echo.Context, status int, v software.PageView) error 
 		return err
 	}
 	v.Lines, v.Base = lines, softwareBase(c, a)
+	for _, l := range lines {
+		if v.Revealed != nil && l.ID == v.Revealed.LineID {
+			v.Revealed.Product = l.ProductName + " " + l.Version + " · " + l.OrderNumber
+		}
+	}
 	v.CanKeys, v.CanCancel = a.Can(models.PermSoftwareKeys), a.Can(models.PermCancelSoftware) && a.OrgKind == models.OrgConsole
 	v.CanBuy = a.Can(models.PermBuySoftware) && a.OrgKind == models.OrgConsole
 	v.Credits = map[int64]models.Money{}

@@ -15,8 +15,9 @@ import (
 // Revealed is a key or a link shown once on the page after an explicit,
 // audited action.
 type Revealed struct {
-	LineID int64
-	Key    string
+	LineID  int64
+	Key     string
+	Product string // the product and version the key is for
 }
 
 // PageView is the Software page of a customer.
