@@ -248,34 +248,75 @@ func (h *H) PlaceSoftwareOrder(c echo.Context) error {
 
 // ---- The orders list ----
 
-func softwareOrderFilter(c echo.Context) store.SoftwareOrderFilter {
+// softwareOrderFilter reads the orders list's filter: search, state, the
+// days placed (in the user's zone) and, on a customer's list, the customer.
+func softwareOrderFilter(c echo.Context) (store.SoftwareOrderFilter, error) {
 	f := store.SoftwareOrderFilter{Query: strings.TrimSpace(c.QueryParam("q"))}
 	switch s := models.OrderState(c.QueryParam("state")); s {
 	case models.OrderPlaced, models.OrderPartlyCancelled, models.OrderCancelled:
 		f.State = s
 	}
-	return f
+	if c.Param("id") != "" {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return f, err
+		}
+		f.CustomerID = id
+	}
+	var err error
+	f.Dates, err = models.ParseOrderDates(c.QueryParam("from"), c.QueryParam("to"), Translator(c).Zone)
+	return f, err
 }
 
-// SoftwareOrders lists the console's software orders, newest first.
+// softwareOrdersBase is the list's address: the console's, or a customer's.
+func softwareOrdersBase(f store.SoftwareOrderFilter) string {
+	if f.CustomerID != 0 {
+		return fmt.Sprintf("/console/customers/%d/software/orders", f.CustomerID)
+	}
+	return "/console/software-orders"
+}
+
+// SoftwareOrders lists the console's software orders (or one customer's),
+// newest first. A bad date is 422 with its message and an empty list.
 func (h *H) SoftwareOrders(c echo.Context) error {
 	a := mustActor(c)
-	f := softwareOrderFilter(c)
-	page, l, err := pagedList(c, "/console/software-orders", func(cursor string) (models.Page[store.SoftwareOrderRow], error) {
+	f, ferr := softwareOrderFilter(c)
+	status, fe, bad := formFailure(ferr)
+	if ferr != nil && !bad {
+		return ferr
+	}
+	v := software.ListView{Query: f.Query, State: string(f.State), From: c.QueryParam("from"), To: c.QueryParam("to"), Errors: fe}
+	if f.CustomerID != 0 {
+		cust, err := h.Store.GetCustomer(ctx(c), a, f.CustomerID)
+		if err != nil {
+			return err
+		}
+		v.CustomerName, v.CustomerID = cust.Name, cust.ID
+	}
+	if bad {
+		v.Base = softwareOrdersBase(f)
+		return Render(c, status, software.List(h.page(c, "Software orders"), v))
+	}
+	page, l, err := pagedList(c, softwareOrdersBase(f), func(cursor string) (models.Page[store.SoftwareOrderRow], error) {
 		return h.Store.ListSoftwareOrders(ctx(c), a, f, cursor)
 	})
 	if err != nil {
 		return err
 	}
-	v := software.ListView{Query: f.Query, State: string(f.State), Page: page, Base: l.Base, OnFirst: l.OnFirst, CSVURL: l.CSVURL,
-		FirstURL: l.FirstURL, NextURL: l.NextURL}
+	v.Page, v.Base, v.OnFirst, v.CSVURL, v.FirstURL, v.NextURL = page, l.Base, l.OnFirst, l.CSVURL, l.FirstURL, l.NextURL
 	return Render(c, http.StatusOK, software.List(h.page(c, "Software orders"), v))
 }
 
 // SoftwareOrdersCSV exports the orders of the current filter.
 func (h *H) SoftwareOrdersCSV(c echo.Context) error {
 	a := mustActor(c)
-	f := softwareOrderFilter(c)
+	f, err := softwareOrderFilter(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Store.ListSoftwareOrders(ctx(c), a, f, ""); err != nil {
+		return err // a foreign customer: 404 before the file starts
+	}
 	header := []string{"number", "customer", "state", "placed_at", "total", "currency", "po_number"}
 	return h.exportCSV(c, "software-orders", header, func(write func(...string) error) error {
 		return h.Store.ExportSoftwareOrders(ctx(c), a, f, func(r store.SoftwareOrderRow) error {

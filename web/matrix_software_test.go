@@ -53,6 +53,8 @@ func init() {
 		matrixRow{Method: "GET", Path: "/console/software-orders.csv", Allow: consoleAll, Status: http.StatusOK},
 		matrixRow{Method: "GET", Path: "/console/customers/:id/software", Allow: consoleAll, Params: cust, Status: http.StatusOK},
 		matrixRow{Method: "GET", Path: "/console/customers/:id/software/new", Allow: buyers, Params: cust, Status: http.StatusOK},
+		matrixRow{Method: "GET", Path: "/console/customers/:id/software/orders", Allow: consoleAll, Params: cust, Status: http.StatusOK},
+		matrixRow{Method: "GET", Path: "/console/customers/:id/software/orders.csv", Allow: consoleAll, Params: cust, Status: http.StatusOK},
 		matrixRow{Method: "POST", Path: "/console/customers/:id/software/orders", Allow: buyers, Params: cust, Status: http.StatusUnprocessableEntity},
 		matrixRow{Method: "POST", Path: "/console/customers/:id/software/lines/:line/key", Allow: keys, Params: line},
 		matrixRow{Method: "POST", Path: "/console/customers/:id/software/lines/:line/download", Allow: keys, Params: line},

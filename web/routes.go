@@ -248,6 +248,8 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/console/software-orders.csv", h.SoftwareOrdersCSV, console(models.PermReadCustomers)},
 		{GET, "/console/customers/:id/software", h.Software, console(models.PermReadCustomers)},
 		{GET, "/console/customers/:id/software/new", h.NewSoftwareOrder, console(models.PermBuySoftware)},
+		{GET, "/console/customers/:id/software/orders", h.SoftwareOrders, console(models.PermReadCustomers)},
+		{GET, "/console/customers/:id/software/orders.csv", h.SoftwareOrdersCSV, console(models.PermReadCustomers)},
 		{POST, "/console/customers/:id/software/orders", h.PlaceSoftwareOrder, console(models.PermBuySoftware)},
 		{POST, "/console/customers/:id/software/lines/:line/key", h.RevealSoftwareKey, stepUp(console(models.PermSoftwareKeys))},
 		{POST, "/console/customers/:id/software/lines/:line/download", h.DownloadSoftware, console(models.PermSoftwareKeys)},

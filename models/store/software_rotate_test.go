@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"gocloud.dev/blob/memblob"
 
@@ -109,5 +110,52 @@ func TestSoftwareBitsBucket(t *testing.T) {
 		if _, _, err := bits.Open(bg, bad); models.ErrorCode(err) != models.CodeNotFound {
 			t.Fatalf("%q: %v", bad, err)
 		}
+	}
+}
+
+// The orders list pages newest first by the day placed (a backdated order
+// sorts by its date, not its id), without gaps or repeats, and filters by
+// customer and by days.
+func TestSoftwareOrdersKeyset(t *testing.T) {
+	f := storetest.Seed(t)
+	ba := billingAccount(t, f, "A")
+	now := f.Clock.Now()
+	for i := 0; i < models.PageSize+7; i++ {
+		if err := f.Gorm.Exec(`INSERT INTO software_orders (number, console_id, customer_id, billing_account_id, currency, total_minor, placed_at)
+VALUES (?, ?, ?, ?, 'EUR', 100, ?)`, models.OrderNumber(2026, int64(900000+i)), f.ConsoleA.ID, f.CustomerA.ID, ba.ID,
+			now.Add(-time.Duration(i%13)*time.Hour-time.Duration(i)*time.Minute)).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := f.Actor("A:helpdesk_agent")
+	seen := map[int64]bool{}
+	var last time.Time
+	cursor, pages := "", 0
+	for {
+		p, err := f.Store.ListSoftwareOrders(bg, a, store.SoftwareOrderFilter{CustomerID: f.CustomerA.ID}, cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, o := range p.Items {
+			if seen[o.ID] || (!last.IsZero() && o.PlacedAt.After(last)) {
+				t.Fatalf("order %d repeated or out of order", o.ID)
+			}
+			seen[o.ID], last = true, o.PlacedAt
+		}
+		if p.Next == "" {
+			break
+		}
+		cursor = p.Next
+	}
+	if len(seen) != models.PageSize+7 || pages != 2 {
+		t.Fatalf("saw %d orders in %d pages", len(seen), pages)
+	}
+	p, err := f.Store.ListSoftwareOrders(bg, a, store.SoftwareOrderFilter{Dates: models.OrderDates{From: now.Add(-2 * time.Hour)}}, "")
+	if err != nil || len(p.Items) == 0 || len(p.Items) >= models.PageSize {
+		t.Fatalf("placed in the last 2 hours: %d, %v", len(p.Items), err)
+	}
+	if _, err := f.Store.ListSoftwareOrders(bg, a, store.SoftwareOrderFilter{CustomerID: f.CustomerB.ID}, ""); models.ErrorCode(err) != models.CodeNotFound {
+		t.Fatalf("another console's customer: %v", err)
 	}
 }

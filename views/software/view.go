@@ -110,6 +110,10 @@ func lineIndexes() []int {
 // ListView is the console's software orders list.
 type ListView struct {
 	Query, State string
+	From, To     string // the days placed, as typed (YYYY-MM-DD)
+	Errors       models.FieldErrors
+	CustomerID   int64 // a customer's list; 0: the console's
+	CustomerName string
 	Page         models.Page[store.SoftwareOrderRow]
 	Base         string
 	NextURL      string
