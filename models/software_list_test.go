@@ -7,7 +7,9 @@ import (
 
 func TestParseOrderDates(t *testing.T) {
 	tokyo := time.FixedZone("JST", 9*3600)
-	day := func(y int, m time.Month, d int, loc *time.Location) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, loc) }
+	day := func(y int, m time.Month, d int, loc *time.Location) time.Time {
+		return time.Date(y, m, d, 0, 0, 0, 0, loc)
+	}
 	for _, tc := range []struct {
 		name, from, to string
 		loc            *time.Location
