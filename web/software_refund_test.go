@@ -80,11 +80,11 @@ func TestSoftwareRefundDecisionPanel(t *testing.T) {
 	if page := desk.Get(path); !page.TestID("refund-decision") || page.TestID("action-approve_refund") {
 		t.Fatalf("the case page offers no refund panel: %d", page.Status)
 	}
-	res := desk.Post(path+"/refund", url.Values{"decision": {"approve"}, "amount": {"40.00"}})
-	if res.Status != http.StatusUnprocessableEntity || !res.TestID("error-note") || !res.Has(`value="40.00"`) {
+	res := desk.Post(path+"/refund", url.Values{"decision": {"approve"}, "refund_amount": {"40.00"}})
+	if res.Status != http.StatusUnprocessableEntity || !res.TestID("error-refund_note") || !res.Has(`value="40.00"`) {
 		t.Fatalf("approve less without a note: %d", res.Status)
 	}
-	res = desk.Post(path+"/refund", url.Values{"decision": {"approve"}, "amount": {"40.00"}, "note": {"Used for two months."}})
+	res = desk.Post(path+"/refund", url.Values{"decision": {"approve"}, "refund_amount": {"40.00"}, "refund_note": {"Used for two months."}})
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("approve less: %d", res.Status)
 	}
@@ -93,7 +93,7 @@ func TestSoftwareRefundDecisionPanel(t *testing.T) {
 	if credit != 4000 {
 		t.Fatalf("credit = %d, want 4000", credit)
 	}
-	res = desk.Post(path+"/refund", url.Values{"decision": {"reject"}, "note": {"Too late."}})
+	res = desk.Post(path+"/refund", url.Values{"decision": {"reject"}, "refund_note": {"Too late."}})
 	if res.Status != http.StatusConflict || !res.Has("already decided") {
 		t.Fatalf("a second decision: %d", res.Status)
 	}

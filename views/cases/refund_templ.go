@@ -104,11 +104,11 @@ func RefundDecision(p views.Page, v DetailView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Input(p, components.Field{Name: "amount", Label: "Amount to refund", Hint: "empty: the amount requested", Value: v.Refund.Amount, Error: v.Refund.Errors["amount"]}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Input(p, components.Field{Name: "refund_amount", Label: "Amount to refund", Hint: "empty: the amount requested", Value: v.Refund.Amount, Error: v.Refund.Errors["refund_amount"]}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.TextArea(p, components.Field{Name: "note", Label: "Note to the partner", Hint: "Required to reject, or to approve less than requested: the partner reads it.", Value: v.Refund.Note, Error: v.Refund.Errors["note"]}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.TextArea(p, components.Field{Name: "refund_note", Label: "Note to the partner", Hint: "Required to reject, or to approve less than requested: the partner reads it.", Value: v.Refund.Note, Error: v.Refund.Errors["refund_note"]}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
