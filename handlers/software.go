@@ -12,6 +12,7 @@ import (
 	"partnerconsole/models"
 	"partnerconsole/models/store"
 	"partnerconsole/views"
+	"partnerconsole/views/cases"
 	"partnerconsole/views/software"
 )
 
@@ -54,6 +55,11 @@ func (h *H) softwarePage(c echo.Context, status int, v software.PageView) error 
 		return err
 	}
 	v.Lines, v.Base = lines, softwareBase(c, a)
+	for _, l := range lines {
+		if v.Revealed != nil && l.ID == v.Revealed.LineID {
+			v.Revealed.Product = l.ProductName + " " + l.Version + " · " + l.OrderNumber
+		}
+	}
 	v.CanKeys, v.CanCancel = a.Can(models.PermSoftwareKeys), a.Can(models.PermCancelSoftware) && a.OrgKind == models.OrgConsole
 	v.CanBuy = a.Can(models.PermBuySoftware) && a.OrgKind == models.OrgConsole
 	v.Credits = map[int64]models.Money{}
@@ -242,34 +248,75 @@ func (h *H) PlaceSoftwareOrder(c echo.Context) error {
 
 // ---- The orders list ----
 
-func softwareOrderFilter(c echo.Context) store.SoftwareOrderFilter {
+// softwareOrderFilter reads the orders list's filter: search, state, the
+// days placed (in the user's zone) and, on a customer's list, the customer.
+func softwareOrderFilter(c echo.Context) (store.SoftwareOrderFilter, error) {
 	f := store.SoftwareOrderFilter{Query: strings.TrimSpace(c.QueryParam("q"))}
 	switch s := models.OrderState(c.QueryParam("state")); s {
 	case models.OrderPlaced, models.OrderPartlyCancelled, models.OrderCancelled:
 		f.State = s
 	}
-	return f
+	if c.Param("id") != "" {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return f, err
+		}
+		f.CustomerID = id
+	}
+	var err error
+	f.Dates, err = models.ParseOrderDates(c.QueryParam("from"), c.QueryParam("to"), Translator(c).Zone)
+	return f, err
 }
 
-// SoftwareOrders lists the console's software orders, newest first.
+// softwareOrdersBase is the list's address: the console's, or a customer's.
+func softwareOrdersBase(f store.SoftwareOrderFilter) string {
+	if f.CustomerID != 0 {
+		return fmt.Sprintf("/console/customers/%d/software/orders", f.CustomerID)
+	}
+	return "/console/software-orders"
+}
+
+// SoftwareOrders lists the console's software orders (or one customer's),
+// newest first. A bad date is 422 with its message and an empty list.
 func (h *H) SoftwareOrders(c echo.Context) error {
 	a := mustActor(c)
-	f := softwareOrderFilter(c)
-	page, l, err := pagedList(c, "/console/software-orders", func(cursor string) (models.Page[store.SoftwareOrderRow], error) {
+	f, ferr := softwareOrderFilter(c)
+	status, fe, bad := formFailure(ferr)
+	if ferr != nil && !bad {
+		return ferr
+	}
+	v := software.ListView{Query: f.Query, State: string(f.State), From: c.QueryParam("from"), To: c.QueryParam("to"), Errors: fe}
+	if f.CustomerID != 0 {
+		cust, err := h.Store.GetCustomer(ctx(c), a, f.CustomerID)
+		if err != nil {
+			return err
+		}
+		v.CustomerName, v.CustomerID = cust.Name, cust.ID
+	}
+	if bad {
+		v.Base = softwareOrdersBase(f)
+		return Render(c, status, software.List(h.page(c, "Software orders"), v))
+	}
+	page, l, err := pagedList(c, softwareOrdersBase(f), func(cursor string) (models.Page[store.SoftwareOrderRow], error) {
 		return h.Store.ListSoftwareOrders(ctx(c), a, f, cursor)
 	})
 	if err != nil {
 		return err
 	}
-	v := software.ListView{Query: f.Query, State: string(f.State), Page: page, Base: l.Base, OnFirst: l.OnFirst, CSVURL: l.CSVURL,
-		FirstURL: l.FirstURL, NextURL: l.NextURL}
+	v.Page, v.Base, v.OnFirst, v.CSVURL, v.FirstURL, v.NextURL = page, l.Base, l.OnFirst, l.CSVURL, l.FirstURL, l.NextURL
 	return Render(c, http.StatusOK, software.List(h.page(c, "Software orders"), v))
 }
 
 // SoftwareOrdersCSV exports the orders of the current filter.
 func (h *H) SoftwareOrdersCSV(c echo.Context) error {
 	a := mustActor(c)
-	f := softwareOrderFilter(c)
+	f, err := softwareOrderFilter(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Store.ListSoftwareOrders(ctx(c), a, f, ""); err != nil {
+		return err // a foreign customer: 404 before the file starts
+	}
 	header := []string{"number", "customer", "state", "placed_at", "total", "currency", "po_number"}
 	return h.exportCSV(c, "software-orders", header, func(write func(...string) error) error {
 		return h.Store.ExportSoftwareOrders(ctx(c), a, f, func(r store.SoftwareOrderRow) error {
@@ -277,4 +324,37 @@ func (h *H) SoftwareOrdersCSV(c echo.Context) error {
 				fmt.Sprint(r.TotalMinor), strings.TrimSpace(r.Currency), csvSafe(r.PONumber))
 		})
 	})
+}
+
+// ---- The desk's refund decision (R-SW-6) ----
+
+// DecideSoftwareRefund approves (the amount requested or less, with a
+// note) or rejects (with a reason) a refund case that names a software
+// order line. Bad input keeps what was typed; a decision that lost the
+// race says the refund was already decided.
+func (h *H) DecideSoftwareRefund(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var f forms.RefundDecisionForm
+	if err := bind(c, &f); err != nil {
+		return err
+	}
+	if f.Decision != "approve" && f.Decision != "reject" {
+		err = &models.Error{Code: models.CodeInvalid, Field: "decision", Message: "Choose approve or reject."}
+	} else {
+		_, err = h.Store.DecideSoftwareRefund(ctx(c), mustActor(c), id, f.Input())
+	}
+	if err != nil {
+		return h.caseFailure(c, id, err, func(v *cases.DetailView, errs models.FieldErrors) {
+			f.SetErrors(errs)
+			v.Refund = f
+		})
+	}
+	msg := "Refund rejected: the partner reads your reason."
+	if f.Decision == "approve" {
+		msg = "Refund approved: the key is revoked and the credit issued."
+	}
+	return h.redirect(c, fmt.Sprintf("/desk/cases/%d", id), msg)
 }

@@ -55,3 +55,64 @@ func RefundCredit(line SoftwareOrderLine, amountMinor int64) (int64, error) {
 	}
 	return amountMinor, nil
 }
+
+// ---- The desk's decision on a refund (R-SW-6) ----
+
+// RefundDecision is the desk's answer to a refund case that names a
+// software order line: approve (possibly less than requested) or reject.
+type RefundDecision struct {
+	Approve bool
+	// Amount is the approved amount as typed, in the case's currency;
+	// empty approves the amount requested.
+	Amount string
+	// Note is what the partner reads: on approval, why less than requested
+	// (required then); on rejection, the reason (always required).
+	Note string
+}
+
+// RefundAlreadyDecided is the answer to a decision that lost the race (a
+// second click, a second desk user): the case was approved or rejected
+// meanwhile.
+func RefundAlreadyDecided() error {
+	return &Error{Code: CodeConflict, Message: "This refund was already decided (approved or rejected) by someone else: reload the case to see the decision."}
+}
+
+// DecideRefund judges the desk's decision on a refund case in state, which
+// asked for requested (minor units of currency) on line: the credit to
+// issue (0 on a rejection) and the note the partner reads, or why not.
+func DecideRefund(state CaseState, line SoftwareOrderLine, requested int64, currency string, d RefundDecision) (int64, string, error) {
+	if state.Closed() {
+		return 0, "", RefundAlreadyDecided()
+	}
+	note := strings.TrimSpace(d.Note)
+	if len([]rune(note)) > 5000 {
+		return 0, "", &Error{Code: CodeInvalid, Field: "note", Message: "Keep the note under 5,000 characters."}
+	}
+	if !d.Approve {
+		if note == "" {
+			return 0, "", &Error{Code: CodeInvalid, Field: "note", Message: "Write why the refund is rejected: the partner reads it."}
+		}
+		return 0, note, nil
+	}
+	amount := requested
+	if strings.TrimSpace(d.Amount) != "" {
+		m, ok := ParseCaseAmount(d.Amount, currency)
+		if !ok {
+			return 0, "", &Error{Code: CodeInvalid, Field: "amount", Message: "Enter an amount in the case's currency, e.g. 120.50."}
+		}
+		amount = m
+	}
+	switch {
+	case amount <= 0:
+		return 0, "", &Error{Code: CodeInvalid, Field: "amount", Message: "The amount must be more than zero."}
+	case amount > requested:
+		return 0, "", &Error{Code: CodeInvalid, Field: "amount", Message: "Approve at most the amount requested."}
+	case amount < requested && note == "":
+		return 0, "", &Error{Code: CodeInvalid, Field: "note", Message: "Say why less than the amount requested is refunded: the partner reads it."}
+	}
+	credit, err := RefundCredit(line, amount)
+	if err != nil {
+		return 0, "", err
+	}
+	return credit, note, nil
+}

@@ -33,6 +33,12 @@ type Config struct {
 	// mode) is the only one for now and the local default; production must
 	// name it and refuses an unknown one.
 	PaymentProcessor string
+	// BlobURL is BLOB_URL: the bucket of the software bits (gocloud.dev/blob,
+	// e.g. s3://bucket?region=eu-west-1); empty: DATA_DIR/software.
+	BlobURL string
+	// PreviousSecretKeys is ENCRYPTION_KEY_PREVIOUS (comma-separated): the
+	// keys being replaced, read by the rotate-keys command.
+	PreviousSecretKeys [][]byte
 }
 
 // ConfigFromEnv reads the configuration. Production refuses to start without
@@ -51,6 +57,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		DBMaxConns:         20,
 
 		PaymentProcessor: getenv("PAYMENT_PROCESSOR"),
+		BlobURL:          getenv("BLOB_URL"),
 	}
 	if n, err := strconv.Atoi(getenv("DB_MAX_CONNS")); err == nil && n > 0 {
 		c.DBMaxConns = int32(n)
@@ -61,6 +68,16 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.SecretKey, err = key(getenv("ENCRYPTION_KEY"), 32); err != nil {
 		return c, fmt.Errorf("ENCRYPTION_KEY: %w", err)
+	}
+	for _, v := range strings.Split(getenv("ENCRYPTION_KEY_PREVIOUS"), ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		k, err := key(v, 32)
+		if err != nil {
+			return c, fmt.Errorf("ENCRYPTION_KEY_PREVIOUS: %w", err)
+		}
+		c.PreviousSecretKeys = append(c.PreviousSecretKeys, k)
 	}
 	if c.Production {
 		var missing []string

@@ -53,6 +53,8 @@ func init() {
 		matrixRow{Method: "GET", Path: "/console/software-orders.csv", Allow: consoleAll, Status: http.StatusOK},
 		matrixRow{Method: "GET", Path: "/console/customers/:id/software", Allow: consoleAll, Params: cust, Status: http.StatusOK},
 		matrixRow{Method: "GET", Path: "/console/customers/:id/software/new", Allow: buyers, Params: cust, Status: http.StatusOK},
+		matrixRow{Method: "GET", Path: "/console/customers/:id/software/orders", Allow: consoleAll, Params: cust, Status: http.StatusOK},
+		matrixRow{Method: "GET", Path: "/console/customers/:id/software/orders.csv", Allow: consoleAll, Params: cust, Status: http.StatusOK},
 		matrixRow{Method: "POST", Path: "/console/customers/:id/software/orders", Allow: buyers, Params: cust, Status: http.StatusUnprocessableEntity},
 		matrixRow{Method: "POST", Path: "/console/customers/:id/software/lines/:line/key", Allow: keys, Params: line},
 		matrixRow{Method: "POST", Path: "/console/customers/:id/software/lines/:line/download", Allow: keys, Params: line},
@@ -62,5 +64,8 @@ func init() {
 		matrixRow{Method: "POST", Path: "/admin/software/lines/:line/key", Allow: custKeys, Params: custLine, NoForeign: true},
 		matrixRow{Method: "POST", Path: "/admin/software/lines/:line/download", Allow: custKeys, Params: custLine},
 		matrixRow{Method: "POST", Path: "/admin/software/lines/:line/link", Allow: custKeys, Params: custLine, NoForeign: true},
+		// The desk's refund decision (R-SW-6); an empty form names no decision: 422.
+		matrixRow{Method: "POST", Path: "/desk/cases/:id/refund", Allow: []string{"desk:support_engineer", "desk:operator_admin"},
+			Params: map[string]string{"id": "case"}, Status: http.StatusUnprocessableEntity},
 	)
 }

@@ -248,6 +248,8 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/console/software-orders.csv", h.SoftwareOrdersCSV, console(models.PermReadCustomers)},
 		{GET, "/console/customers/:id/software", h.Software, console(models.PermReadCustomers)},
 		{GET, "/console/customers/:id/software/new", h.NewSoftwareOrder, console(models.PermBuySoftware)},
+		{GET, "/console/customers/:id/software/orders", h.SoftwareOrders, console(models.PermReadCustomers)},
+		{GET, "/console/customers/:id/software/orders.csv", h.SoftwareOrdersCSV, console(models.PermReadCustomers)},
 		{POST, "/console/customers/:id/software/orders", h.PlaceSoftwareOrder, console(models.PermBuySoftware)},
 		{POST, "/console/customers/:id/software/lines/:line/key", h.RevealSoftwareKey, stepUp(console(models.PermSoftwareKeys))},
 		{POST, "/console/customers/:id/software/lines/:line/download", h.DownloadSoftware, console(models.PermSoftwareKeys)},
@@ -258,6 +260,7 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{POST, "/admin/software/lines/:line/download", h.DownloadSoftware, customer(models.PermSoftwareKeys)},
 		{POST, "/admin/software/lines/:line/link", h.CopySoftwareLink, stepUp(customer(models.PermSoftwareKeys))},
 		{GET, "/software/download/:token", h.SoftwareDownload, public}, // the signed link is the authority
+		{POST, "/desk/cases/:id/refund", h.DecideSoftwareRefund, stepUpWhen(desk(models.PermWorkCases), isRefundApproval)},
 
 		// ---- Console consolidation (issue 12, R-CON-1..5): connections, the source's review, readiness ----
 		{GET, "/console/consolidation", h.Consolidation, console(models.PermConsolidate)},

@@ -3,6 +3,7 @@ package web_test
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -56,5 +57,47 @@ func TestSoftwareRefundAfterTheWindow(t *testing.T) {
 	}
 	if r := admin.Post(base+"/lines/"+strconvI(line)+"/key", nil); r.Status == http.StatusOK && strings.Contains(r.Body, "data-testid=\"product-key\"") {
 		t.Fatal("a refunded key was shown")
+	}
+}
+
+// The desk's refund panel (R-SW-6): approving less than requested needs a
+// note (422, typed values kept), the credit is the approved amount, and a
+// second decision is told the refund was already decided.
+func TestSoftwareRefundDecisionPanel(t *testing.T) {
+	s, line := softwareServer(t)
+	s.Clock.Advance(models.CancelWindow)
+	admin := s.SignedIn(t, "A:admin_agent")
+	f := refundForm(s)
+	f["cf_order_line"] = strconv.FormatInt(line, 10)
+	f["cf_amount_requested"] = "100.00"
+	r := postMultipart(t, s, admin, "/console/cases", f, nil)
+	cm := caseURL.FindStringSubmatch(r.Header.Get("Location"))
+	if r.Status != http.StatusSeeOther || cm == nil {
+		t.Fatalf("file refund: %d", r.Status)
+	}
+	desk := s.SignedIn(t, "desk:support_engineer")
+	path := "/desk/cases/" + cm[1]
+	if page := desk.Get(path); !page.TestID("refund-decision") || page.TestID("action-approve_refund") {
+		t.Fatalf("the case page offers no refund panel: %d", page.Status)
+	}
+	res := desk.Post(path+"/refund", url.Values{"decision": {"approve"}, "refund_amount": {"40.00"}})
+	if res.Status != http.StatusUnprocessableEntity || !res.TestID("error-refund_note") || !res.Has(`value="40.00"`) {
+		t.Fatalf("approve less without a note: %d", res.Status)
+	}
+	res = desk.Post(path+"/refund", url.Values{"decision": {"approve"}, "refund_amount": {"40.00"}, "refund_note": {"Used for two months."}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("approve less: %d", res.Status)
+	}
+	var credit int64
+	s.Gorm.Table("credits").Select("amount_minor").Where("idempotency_key = ?", "sw-refund:case:"+cm[1]).Scan(&credit)
+	if credit != 4000 {
+		t.Fatalf("credit = %d, want 4000", credit)
+	}
+	res = desk.Post(path+"/refund", url.Values{"decision": {"reject"}, "refund_note": {"Too late."}})
+	if res.Status != http.StatusConflict || !res.Has("already decided") {
+		t.Fatalf("a second decision: %d", res.Status)
+	}
+	if page := admin.Get("/console/cases/" + cm[1]); !page.Has("Used for two months.") {
+		t.Fatal("the partner does not read the desk's note")
 	}
 }

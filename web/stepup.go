@@ -85,8 +85,8 @@ func hxRedirect(c echo.Context, to string) error {
 	return c.Redirect(http.StatusSeeOther, to)
 }
 
-// isRefundApproval: approving a refund (a desk action of a refund case) asks
-// for a fresh code.
+// isRefundApproval: approving a refund (a desk action of a refund case, or
+// the refund decision panel's Approve) asks for a fresh code.
 func isRefundApproval(c echo.Context) bool {
-	return c.FormValue("action") == models.ActionApproveRefund
+	return c.FormValue("action") == models.ActionApproveRefund || c.FormValue("decision") == "approve"
 }

@@ -38,6 +38,9 @@ commands:
   migrate                    apply database migrations
   seed-demo [--customers N]  load demo data; with N, add N generated customers
   create-user --org ID --role ROLE --email E --name N --password P
+  rotate-keys                re-encrypt the software product keys (and second-factor
+                             seeds) under ENCRYPTION_KEY; ENCRYPTION_KEY_PREVIOUS names
+                             the key(s) being replaced
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -92,6 +95,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			fmt.Fprintf(stdout, "created user %d (%s, %s)\n", u.ID, u.Email, u.Role)
 			return nil
 		})
+	case "rotate-keys":
+		return withDB(ctx, cfg, log, func(st *store.Store, _ *gorm.DB) error {
+			return rotateKeys(ctx, st, cfg.PreviousSecretKeys, stdout)
+		})
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -142,7 +149,12 @@ func withDBPool(ctx context.Context, cfg web.Config, log *slog.Logger, fn func(*
 	}
 	st := store.New(db, time.Now)
 	st.SecretKey = cfg.SecretKey
-	st.Bits = store.LocalBits{Dir: filepath.Join(cfg.DataDir, "software")}
+	bits, err := store.OpenBitsBucket(ctx, cfg.BlobURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer bits.Close()
+	st.Bits = store.BlobBits{Bucket: bits}
 	if cfg.PaymentProcessor != "" {
 		if st.Payments, err = payments.New(cfg.PaymentProcessor); err != nil {
 			return err
@@ -221,6 +233,9 @@ func seedDemo(ctx context.Context, st *store.Store, n int, stdout io.Writer) err
 		if err != nil {
 			return err
 		}
+		if err := writeDemoBits(ctx, st, stdout); err != nil {
+			return err
+		}
 		printSignIns(stdout, signIns)
 	} else if n == 0 {
 		fmt.Fprintln(stdout, "The demo data is already there (this database has organisations): nothing was loaded.")
@@ -285,6 +300,9 @@ func serve(ctx context.Context, cfg web.Config, log *slog.Logger, stdout io.Writ
 				return err
 			}
 			var signIns []store.DemoSignIn
+			if err := writeDemoBits(ctx, st, io.Discard); err != nil {
+				return err
+			}
 			if !has {
 				if signIns, err = st.SeedDemo(ctx); err != nil {
 					return fmt.Errorf("demo data: %w", err)

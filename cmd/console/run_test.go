@@ -51,7 +51,7 @@ func TestUnknownCommand(t *testing.T) {
 // second run adds nothing), bulk customers, create-user with validation.
 func TestCommandsAgainstDatabase(t *testing.T) {
 	db := storetest.New(t)
-	e := env(map[string]string{"DATABASE_URL": db.URL, "MIGRATE_DATABASE_URL": db.OwnerURL})
+	e := env(map[string]string{"DATABASE_URL": db.URL, "MIGRATE_DATABASE_URL": db.OwnerURL, "DATA_DIR": t.TempDir()})
 	ctx := context.Background()
 	var out bytes.Buffer
 	if err := run(ctx, []string{"migrate"}, e, &out); err != nil {

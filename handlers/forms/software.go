@@ -53,3 +53,34 @@ type SoftwareLinkForm struct {
 	Bitness  string `form:"bitness"`
 	Messages
 }
+
+// RefundDecisionForm is the desk's decision on a refund case that names a
+// software order line (R-SW-6): Decision "approve" (Amount, empty for the
+// amount requested, and a Note) or "reject" (Note is the reason). Its
+// fields are prefixed refund_ so they never clash with the case page's
+// state form (its "note").
+type RefundDecisionForm struct {
+	Decision string `form:"decision"`
+	Amount   string `form:"refund_amount"`
+	Note     string `form:"refund_note"`
+	Messages
+}
+
+// Input is the form as the domain's input.
+func (f RefundDecisionForm) Input() models.RefundDecision {
+	return models.RefundDecision{Approve: f.Decision == "approve", Amount: f.Amount, Note: f.Note}
+}
+
+// SetErrors takes the domain's messages (on "amount" and "note") onto the
+// form's own field names.
+func (f *RefundDecisionForm) SetErrors(fe models.FieldErrors) {
+	out := models.FieldErrors{}
+	for k, v := range fe {
+		switch k {
+		case "amount", "note":
+			k = "refund_" + k
+		}
+		out[k] = v
+	}
+	f.Errors = out
+}

@@ -499,8 +499,10 @@ type SoftwareOrderRow struct {
 
 // SoftwareOrderFilter is the orders list's search and filter.
 type SoftwareOrderFilter struct {
-	Query string // order number or customer name
-	State models.OrderState
+	Query      string // order number or customer name
+	State      models.OrderState
+	Dates      models.OrderDates // placed within
+	CustomerID int64             // one customer's orders (its own list); 0: every customer
 }
 
 func (s *Store) softwareOrdersQuery(ctx context.Context, a models.Actor, f SoftwareOrderFilter) (*gorm.DB, error) {
@@ -512,6 +514,16 @@ func (s *Store) softwareOrdersQuery(ctx context.Context, a models.Actor, f Softw
 	}
 	q := softwareOrderScope(s.db.WithContext(ctx).Table("software_orders AS o").
 		Select("o.*, c.name AS customer_name").Joins("JOIN customers c ON c.id = o.customer_id"), a)
+	if f.CustomerID != 0 {
+		var n int64
+		if err := s.db.WithContext(ctx).Table("customers").Where("id = ? AND console_id = ?", f.CustomerID, a.OrgID).Count(&n).Error; err != nil {
+			return nil, fmt.Errorf("software orders: %w", err)
+		}
+		if n == 0 {
+			return nil, models.NotFound()
+		}
+		q = q.Where("o.customer_id = ?", f.CustomerID)
+	}
 	if t := strings.TrimSpace(f.Query); t != "" {
 		like := "%" + escapeLike(strings.ToLower(t)) + "%"
 		q = q.Where("(lower(o.number) LIKE ? OR c.name_key LIKE ?)", like, like)
@@ -519,11 +531,17 @@ func (s *Store) softwareOrdersQuery(ctx context.Context, a models.Actor, f Softw
 	if f.State != "" {
 		q = q.Where("o.state = ?", f.State)
 	}
+	if !f.Dates.From.IsZero() {
+		q = q.Where("o.placed_at >= ?", f.Dates.From)
+	}
+	if !f.Dates.To.IsZero() {
+		q = q.Where("o.placed_at < ?", f.Dates.To)
+	}
 	return q, nil
 }
 
-// ListSoftwareOrders is one keyset page of the console's orders, newest
-// first.
+// ListSoftwareOrders is one keyset page of the console's orders (or one
+// customer's), newest first: by (placed_at, id), never OFFSET.
 func (s *Store) ListSoftwareOrders(ctx context.Context, a models.Actor, f SoftwareOrderFilter, cursor string) (models.Page[SoftwareOrderRow], error) {
 	q, err := s.softwareOrdersQuery(ctx, a, f)
 	if err != nil {
@@ -531,16 +549,18 @@ func (s *Store) ListSoftwareOrders(ctx context.Context, a models.Actor, f Softwa
 	}
 	var page models.Page[SoftwareOrderRow]
 	if c, ok := models.DecodeCursor(cursor); ok {
-		q = q.Where("o.id < ?", c.ID)
+		if at, err := time.Parse(time.RFC3339Nano, c.Key); err == nil {
+			q = q.Where("(o.placed_at, o.id) < (?, ?)", at, c.ID)
+		}
 	}
 	var rows []SoftwareOrderRow
-	if err := q.Order("o.id DESC").Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
+	if err := q.Order("o.placed_at DESC, o.id DESC").Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
 		return page, fmt.Errorf("list software orders: %w", err)
 	}
 	if len(rows) > models.PageSize {
 		rows = rows[:models.PageSize]
-		last := rows[len(rows)-1].ID
-		page.Next = models.Cursor{Key: strconv.FormatInt(last, 10), ID: last}.Encode()
+		last := rows[len(rows)-1]
+		page.Next = models.Cursor{Key: last.PlacedAt.UTC().Format(time.RFC3339Nano), ID: last.ID}.Encode()
 	}
 	page.Items = rows
 	return page, nil
@@ -552,7 +572,7 @@ func (s *Store) ExportSoftwareOrders(ctx context.Context, a models.Actor, f Soft
 	if err != nil {
 		return err
 	}
-	rows, err := q.Order("o.id DESC").Rows()
+	rows, err := q.Order("o.placed_at DESC, o.id DESC").Rows()
 	if err != nil {
 		return fmt.Errorf("export software orders: %w", err)
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -61,12 +62,13 @@ func checkRefundFiling(tx *gorm.DB, c models.SupportCase) error {
 	return models.CheckRefundRequest(l.SoftwareOrderLine, ptrOr(c.AmountMinor))
 }
 
-// approveSoftwareRefund is the desk's Approve refund of a refund case that
-// names a software order line: the line's key is revoked (reveal, downloads
-// and links stop), the amount requested is credited to the order's billing
-// account once, the case is resolved and the customer's admins are told.
-// The case is locked by RunCaseAction, whose version check makes a second
-// approval lose.
+// approveSoftwareRefund is the desk's Approve refund action of a refund
+// case that names a software order line, for the amount requested (the
+// case page's refund panel, DecideSoftwareRefund, may approve less): the
+// line's key is revoked (reveal, downloads and links stop), the amount is
+// credited to the order's billing account once, the case is resolved and
+// the customer's admins are told. The case is locked by RunCaseAction,
+// whose version check makes a second approval lose.
 func approveSoftwareRefund(tx *gorm.DB, now time.Time, a models.Actor, c *models.SupportCase) (models.Msg, error) {
 	lineID, ok := models.RefundLineID(c.FieldValues())
 	if !ok || lineID == 0 {
@@ -80,20 +82,40 @@ func approveSoftwareRefund(tx *gorm.DB, now time.Time, a models.Actor, c *models
 	if err != nil {
 		return models.Msg{}, err
 	}
+	if err := refundSoftwareLine(tx, now, a, *c, l, amount, ""); err != nil {
+		return models.Msg{}, err
+	}
+	c.State = models.CaseResolved
+	return refundApprovedNote(l, amount, ""), nil
+}
+
+func refundApprovedNote(l SoftwareLine, amount int64, note string) models.Msg {
+	args := []any{"Amount", refundAmountText(amount, strings.TrimSpace(l.Currency)), "Product", l.ProductName, "Number", l.OrderNumber}
+	if note != "" {
+		return models.Msg{Text: "Refund approved: {{.Amount}} credited to the billing account; the key of {{.Product}} (order {{.Number}}) is revoked. Note from the support desk: {{.Note}}",
+			Args: append(args, "Note", note)}
+	}
+	return models.Msg{Text: "Refund approved: {{.Amount}} credited to the billing account; the key of {{.Product}} (order {{.Number}}) is revoked.", Args: args}
+}
+
+// refundSoftwareLine writes an approved refund of order line l on case c:
+// the key revoked, the order's state, one credit of amount (keyed by the
+// case), the audit event and the customer admins' notice.
+func refundSoftwareLine(tx *gorm.DB, now time.Time, a models.Actor, c models.SupportCase, l SoftwareLine, amount int64, note string) error {
 	if err := tx.Model(&models.SoftwareOrderLine{}).Where("id = ?", l.ID).Updates(map[string]any{
 		"state": models.LineRefunded, "revoked_at": now, "credited_minor": l.CreditedMinor + amount}).Error; err != nil {
-		return models.Msg{}, fmt.Errorf("refund order line %d: %w", l.ID, err)
+		return fmt.Errorf("refund order line %d: %w", l.ID, err)
 	}
 	var lines []models.SoftwareOrderLine
 	if err := tx.Select("id, state").Where("order_id = ?", l.OrderID).Find(&lines).Error; err != nil {
-		return models.Msg{}, fmt.Errorf("load order lines: %w", err)
+		return fmt.Errorf("load order lines: %w", err)
 	}
 	if err := tx.Table("software_orders").Where("id = ?", l.OrderID).Update("state", models.OrderStateAfter(lines)).Error; err != nil {
-		return models.Msg{}, fmt.Errorf("order state: %w", err)
+		return fmt.Errorf("order state: %w", err)
 	}
 	var accountID int64
 	if err := tx.Table("software_orders").Select("billing_account_id").Where("id = ?", l.OrderID).Scan(&accountID).Error; err != nil {
-		return models.Msg{}, fmt.Errorf("order account: %w", err)
+		return fmt.Errorf("order account: %w", err)
 	}
 	currency := strings.TrimSpace(l.Currency)
 	ck := fmt.Sprintf("sw-refund:case:%d", c.ID)
@@ -104,22 +126,90 @@ func approveSoftwareRefund(tx *gorm.DB, now time.Time, a models.Actor, c *models
 		cr.CreatedBy = &by
 	}
 	if err := addCredit(tx, cr); err != nil {
-		return models.Msg{}, err
+		return err
+	}
+	after := map[string]any{"state": models.LineRefunded, "key": "revoked", "case": c.ID,
+		"order": l.OrderNumber, "credit_minor": amount, "requested_minor": ptrOr(c.AmountMinor), "currency": currency}
+	if note != "" {
+		after["note"] = note
 	}
 	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "software.line_refunded", RecordType: "software_order_line", RecordID: l.ID,
-		Before: map[string]any{"state": l.State}, After: map[string]any{"state": models.LineRefunded, "key": "revoked", "case": c.ID,
-			"order": l.OrderNumber, "credit_minor": amount, "currency": currency},
-		Orgs: []int64{l.ConsoleID, l.CustomerID}}); err != nil {
-		return models.Msg{}, err
+		Before: map[string]any{"state": l.State}, After: after, Orgs: []int64{l.ConsoleID, l.CustomerID}}); err != nil {
+		return err
 	}
-	if err := notifyOrg(tx, now, l.CustomerID, customerAdmins(), Notice{Kind: models.NoticeGeneral,
+	return notifyOrg(tx, now, l.CustomerID, customerAdmins(), Notice{Kind: models.NoticeGeneral,
 		Title: "Software was refunded", Body: "{{.Product}} of order {{.Number}} was refunded: its key no longer works.",
-		Args: []any{"Product", l.ProductName, "Number", l.OrderNumber}, Link: "/admin/software"}); err != nil {
-		return models.Msg{}, err
+		Args: []any{"Product", l.ProductName, "Number", l.OrderNumber}, Link: "/admin/software"})
+}
+
+// DecideSoftwareRefund is the desk's decision on a refund case that names
+// a software order line (R-SW-6): approve the amount requested or less
+// (with a note the partner reads), which revokes the key, credits the
+// approved amount once and resolves the case; or reject with a reason the
+// partner reads. Both are audited and emailed to the partner. The case is
+// locked: of two decisions at once, one wins and the other is told the
+// refund was already decided.
+func (s *Store) DecideSoftwareRefund(ctx context.Context, a models.Actor, caseID int64, d models.RefundDecision) (models.SupportCase, error) {
+	var c models.SupportCase
+	if err := a.Require(models.PermWorkCases); err != nil {
+		return c, err
 	}
-	c.State = models.CaseResolved
-	return models.Msg{Text: "Refund approved: {{.Amount}} credited to the billing account; the key of {{.Product}} (order {{.Number}}) is revoked.",
-		Args: []any{"Amount", refundAmountText(amount, currency), "Product", l.ProductName, "Number", l.OrderNumber}}, nil
+	if !a.IsDesk() {
+		return c, models.Forbidden()
+	}
+	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+		var err error
+		if c, err = lockCase(tx, a, caseID); err != nil {
+			return err
+		}
+		lineID, ok := models.RefundLineID(c.FieldValues())
+		if c.Type != models.CaseCSPRefund || !ok || lineID == 0 {
+			return &models.Error{Code: models.CodeConflict, Message: "This case names no software order line: resolve it with a note instead."}
+		}
+		l, err := refundLine(tx, c, lineID, true)
+		if err != nil {
+			return err
+		}
+		credit, note, err := models.DecideRefund(c.State, l.SoftwareOrderLine, ptrOr(c.AmountMinor), c.Currency, d)
+		if err != nil {
+			return err
+		}
+		before, from := caseAudit(c), c.State
+		action, msg := "case.refund_rejected", (*models.Msg)(nil)
+		if d.Approve {
+			if err := refundSoftwareLine(tx, now, a, c, l, credit, note); err != nil {
+				return err
+			}
+			c.State, action = models.CaseResolved, "case.refund_approved"
+			m := refundApprovedNote(l, credit, note)
+			msg = &m
+		} else {
+			c.State = models.CaseRejected
+			if err := audit(tx, auditEntry{Actor: a, At: now, Action: "software.refund_rejected", RecordType: "software_order_line", RecordID: l.ID,
+				After: map[string]any{"case": c.ID, "order": l.OrderNumber, "requested_minor": ptrOr(c.AmountMinor), "currency": c.Currency, "reason": note},
+				Orgs:  []int64{l.ConsoleID, l.CustomerID}}); err != nil {
+				return err
+			}
+		}
+		text := note
+		if msg != nil {
+			text = msg.English()
+		}
+		c.ActionDone(c.Version, now)
+		if err := saveCase(tx, c); err != nil {
+			return err
+		}
+		cm := models.CaseComment{CaseID: c.ID, Body: excerpt(text, 10000), BodyMsg: msg, StateFrom: string(from), StateTo: string(c.State), CreatedAt: now}
+		if err := addCaseComment(tx, a, &cm); err != nil {
+			return err
+		}
+		if err := audit(tx, auditEntry{Actor: a, At: now, Action: action, RecordType: "support_case", RecordID: c.ID, Before: before,
+			After: caseAudit(c), Orgs: orgsOfCase(a, c)}); err != nil {
+			return err
+		}
+		return notifyPartner(tx, now, a, c, stateNotice(c, from, text))
+	})
+	return c, err
 }
 
 // refundAmountText writes an amount for a note, e.g. "250.00 EUR".

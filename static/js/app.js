@@ -42,6 +42,12 @@
     var d = document.getElementById(t.getAttribute("data-dialog-open"));
     if (d && typeof d.showModal === "function") { e.preventDefault(); d.showModal(); }
   });
+  // A page that answers an explicit action with a secret shown once (a
+  // product key) opens its dialog at load: data-dialog-show="<id>".
+  document.querySelectorAll("[data-dialog-show]").forEach(function (m) {
+    var d = document.getElementById(m.getAttribute("data-dialog-show"));
+    if (d && typeof d.showModal === "function" && !d.open) { d.showModal(); }
+  });
   // Copy buttons: data-copy="#id" copies that element's text or value.
   document.addEventListener("click", function (e) {
     var b = e.target.closest("[data-copy]");

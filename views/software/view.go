@@ -15,8 +15,9 @@ import (
 // Revealed is a key or a link shown once on the page after an explicit,
 // audited action.
 type Revealed struct {
-	LineID int64
-	Key    string
+	LineID  int64
+	Key     string
+	Product string // the product and version the key is for
 }
 
 // PageView is the Software page of a customer.
@@ -109,6 +110,10 @@ func lineIndexes() []int {
 // ListView is the console's software orders list.
 type ListView struct {
 	Query, State string
+	From, To     string // the days placed, as typed (YYYY-MM-DD)
+	Errors       models.FieldErrors
+	CustomerID   int64 // a customer's list; 0: the console's
+	CustomerName string
 	Page         models.Page[store.SoftwareOrderRow]
 	Base         string
 	NextURL      string
