@@ -42,9 +42,9 @@ func rotateKeys(ctx context.Context, st *store.Store, previous [][]byte, out io.
 	if err != nil {
 		return fmt.Errorf("rotate-keys: %w", err)
 	}
-	fmt.Fprintf(out, "re-encrypted %d software keys and %d second-factor seeds under key id %s\n", r.SoftwareKeys, r.TOTPSeeds, st.SoftwareKeyID())
-	if r.Stranded > 0 || r.TOTPStranded > 0 {
-		return fmt.Errorf("rotate-keys: %d software keys and %d second-factor seeds are sealed under a key that is neither ENCRYPTION_KEY nor in ENCRYPTION_KEY_PREVIOUS", r.Stranded, r.TOTPStranded)
+	fmt.Fprintf(out, "re-encrypted %d software keys, %d Office 365 key cards and %d second-factor seeds under key id %s\n", r.SoftwareKeys, r.KeyCards, r.TOTPSeeds, st.SoftwareKeyID())
+	if r.Stranded > 0 || r.TOTPStranded > 0 || r.KeyCardsStranded > 0 {
+		return fmt.Errorf("rotate-keys: %d software keys, %d Office 365 key cards and %d second-factor seeds are sealed under a key that is neither ENCRYPTION_KEY nor in ENCRYPTION_KEY_PREVIOUS", r.Stranded, r.KeyCardsStranded, r.TOTPStranded)
 	}
 	return nil
 }

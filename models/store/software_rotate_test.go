@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +37,7 @@ func TestRotateEncryptionKey(t *testing.T) {
 	if err := f.Store.EnrolKnownSecret(bg, f.Users["A:admin_agent"].ID, "JBSWY3DPEHPK3PXP"); err != nil {
 		t.Fatal(err)
 	}
+	cardKeys := loadKeys(t, f, f.ConsoleA.ID, 2, "O365-E3", 12, 5)
 	old := append([]byte(nil), f.Store.SecretKey...)
 	oldID := f.Store.SoftwareKeyID()
 	f.Store.SecretKey = bytes.Repeat([]byte{42}, 32)
@@ -62,7 +65,20 @@ func TestRotateEncryptionKey(t *testing.T) {
 			t.Fatalf("after rotation line %d opens as %q, %v", id, got, err)
 		}
 	}
-	if r, err := f.Store.RotateEncryptionKey(bg, old); err != nil || r.SoftwareKeys != 0 || r.TOTPSeeds != 0 {
+	// The Office 365 key cards are re-sealed too: each opens under the new
+	// key and is still found by the redeem wizard.
+	if r.KeyCards != 2 || r.KeyCardsStranded != 0 {
+		t.Fatalf("key cards rotated = %d (stranded %d), want 2", r.KeyCards, r.KeyCardsStranded)
+	}
+	var cards []models.KeyCard
+	f.Gorm.Where("console_id = ?", f.ConsoleA.ID).Find(&cards)
+	for _, c := range cards {
+		plain, err := f.Store.Open(c.KeySealed, "o365-key:"+hex.EncodeToString(c.KeyHash))
+		if err != nil || !slices.Contains(cardKeys, string(plain)) {
+			t.Fatalf("key card %d does not open under the new key: %v", c.ID, err)
+		}
+	}
+	if r, err := f.Store.RotateEncryptionKey(bg, old); err != nil || r.SoftwareKeys != 0 || r.TOTPSeeds != 0 || r.KeyCards != 0 {
 		t.Fatalf("a second rotation = %+v, %v; want nothing to do", r, err)
 	}
 	// Under a key nobody names, the lines are reported stranded.
