@@ -51,7 +51,7 @@ func TestSoftwareCommands(t *testing.T) {
 		t.Fatalf("key ids after rotation: %v", ids)
 	}
 	out.Reset()
-	if err := run(ctx, []string{"rotate-keys"}, env(vars), &out); err != nil || !strings.Contains(out.String(), "re-encrypted 0 software keys and 0 second-factor seeds") {
+	if err := run(ctx, []string{"rotate-keys"}, env(vars), &out); err != nil || !strings.Contains(out.String(), "re-encrypted 0 software keys, 0 Office 365 key cards and 0 second-factor seeds") {
 		t.Fatalf("second rotate-keys: %v %s", err, out.String())
 	}
 	// A key sealed under a key nobody names is reported, not lost silently.
