@@ -41,7 +41,7 @@ func canListCustomers(a models.Actor) error {
 
 // customerQuery applies scope and filter; the sort decides the keyset.
 func (s *Store) customerQuery(ctx context.Context, a models.Actor, f models.CustomerFilter) *gorm.DB {
-	q := s.db.WithContext(ctx).Table("customers").Scopes(scopeCustomers(a))
+	q := s.listedCustomers(ctx, a) // scopeCustomers, plus delegated admin (delegated_admin.go)
 	if t := strings.TrimSpace(f.Query); t != "" {
 		if id, err := uuid.Parse(t); err == nil {
 			q = q.Where("customers.tenant_id = ?", id)
