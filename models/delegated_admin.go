@@ -236,3 +236,20 @@ func CheckCustomerUserChange(f CustomerUserChangeFacts) error {
 	}
 	return nil
 }
+
+// DelegatedAdminRow is a relationship with the names of its console and
+// customer, as the customer portal lists it.
+type DelegatedAdminRow struct {
+	DelegatedAdminRelationship
+	ConsoleName  string
+	CustomerName string
+}
+
+// DelegatedAdminPanel is what the console sees of delegated admin for one of
+// its customers: whether it is enrolled, the live relationship if any, and
+// why an offer cannot be sent now ("" when it can).
+type DelegatedAdminPanel struct {
+	Enrolled bool
+	Live     *DelegatedAdminRelationship
+	Block    string
+}

@@ -271,5 +271,20 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/console/consolidation/:id", h.ConsoleConnection, console(models.PermConsolidate)},
 		{POST, "/console/consolidation/:id/accept", h.AcceptConnection, console(models.PermConsolidate)},
 		{POST, "/console/consolidation/:id/close", h.CloseConnection, console(models.PermConsolidate)},
+
+		// ---- Delegated administration (issue 11, R-PK-2): cloud essentials, offers, the customer's Users tab ----
+		{POST, "/desk/consoles/:id/cloud-essentials", h.SetCloudEssentials, desk(models.PermCloudEssentials)},
+		{GET, "/console/customers/:id/delegated-admin", h.DelegatedAdminOffer, console(models.PermDelegatedAdminOffer)},
+		{POST, "/console/customers/:id/delegated-admin", h.OfferDelegatedAdmin, console(models.PermDelegatedAdminOffer)},
+		{POST, "/console/customers/:id/delegated-admin/withdraw", h.WithdrawDelegatedAdmin, console(models.PermDelegatedAdminOffer)},
+		{GET, "/console/customers/:id/users", h.CustomerUsers, console(models.PermDelegatedAdminAct)},
+		{POST, "/console/customers/:id/users", h.AddCustomerUser, console(models.PermDelegatedAdminAct)},
+		{POST, "/console/customers/:id/users/:uid/role", h.ChangeCustomerUserRole, console(models.PermDelegatedAdminAct)},
+		{POST, "/console/customers/:id/users/:uid/disable", h.DisableCustomerUser, console(models.PermDelegatedAdminAct)},
+		{POST, "/console/customers/:id/users/:uid/enable", h.EnableCustomerUser, console(models.PermDelegatedAdminAct)},
+		{GET, "/admin/delegated-admin", h.DelegatedAdminPortal, customer(models.PermDelegatedAdminAnswer)},
+		{POST, "/admin/delegated-admin/:id/accept", h.AcceptDelegatedAdmin, customer(models.PermDelegatedAdminAnswer)},
+		{POST, "/admin/delegated-admin/:id/decline", h.DeclineDelegatedAdmin, customer(models.PermDelegatedAdminAnswer)},
+		{POST, "/admin/delegated-admin/:id/end", h.EndDelegatedAdmin, customer(models.PermDelegatedAdminAnswer)},
 	}
 }

@@ -18,23 +18,12 @@ import (
 // cloud-essentials flag, offers and their answers, the gate of every admin
 // task a console does for a customer, and those tasks (the customer's users).
 
-// DelegatedAdminRow is a relationship with the names of its console and
-// customer, as the customer portal and the customer page show it.
-type DelegatedAdminRow struct {
-	models.DelegatedAdminRelationship
-	ConsoleName  string
-	CustomerName string
-}
-
-// DelegatedAdminPanel is what the console's customer page shows of
-// delegated admin: whether the console may offer it, and the live
-// relationship if any.
-type DelegatedAdminPanel struct {
-	Enrolled bool
-	Live     *models.DelegatedAdminRelationship
-	// Block is why an offer cannot be sent now ("" when it can).
-	Block string
-}
+// DelegatedAdminRow and DelegatedAdminPanel are models' (views need not
+// import the store).
+type (
+	DelegatedAdminRow   = models.DelegatedAdminRow
+	DelegatedAdminPanel = models.DelegatedAdminPanel
+)
 
 func daAudit(r models.DelegatedAdminRelationship) map[string]any {
 	return map[string]any{"console_id": r.ConsoleID, "customer_id": r.CustomerID, "state": r.State, "version": r.Version, "message": r.Message}
