@@ -245,9 +245,11 @@ func (s *Store) OfferDelegatedAdmin(ctx context.Context, a models.Actor, custome
 		if err != nil {
 			return err
 		}
-		uid := a.UserID
 		r = models.DelegatedAdminRelationship{ConsoleID: a.OrgID, CustomerID: customerID, Message: msg, State: models.DAOffered,
-			Version: 1, OfferedBy: &uid, OfferedAt: now, CreatedAt: now, UpdatedAt: now}
+			Version: 1, OfferedAt: now, CreatedAt: now, UpdatedAt: now}
+		if uid := a.UserID; uid != 0 {
+			r.OfferedBy = &uid
+		}
 		if err := tx.Create(&r).Error; err != nil {
 			if uniqueViolation(err, "delegated_admin_live_idx") {
 				_, err := models.CheckDelegatedAdminOffer(models.DelegatedAdminOfferFacts{Enrolled: true, OwnCustomer: true,

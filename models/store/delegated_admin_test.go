@@ -364,3 +364,24 @@ func TestDelegatedCustomersListPlan(t *testing.T) {
 	}
 	t.Log(own + "\n" + delegated)
 }
+
+// The demo (issue 11): Northwind enrolled, Acme Robotics accepted, Blue
+// Harbour's offer waiting.
+func TestDelegatedAdminDemo(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t)
+	if _, err := db.Store.SeedDemo(bg); err != nil {
+		t.Fatalf("SeedDemo: %v", err)
+	}
+	console, err := db.Store.FirstConsole(bg)
+	if err != nil || !console.CloudEssentials {
+		t.Fatalf("the demo console is not enrolled: %v", err)
+	}
+	for domain, state := range map[string]models.DelegatedAdminState{"acme-robotics.example": models.DAAccepted, "blueharbour.example": models.DAOffered} {
+		n := countRows(t, db.Gorm, "delegated_admin_relationships r JOIN customers c ON c.id = r.customer_id",
+			"c.domain = ? AND r.state = ? AND r.console_id = ?", domain, state, console.ID)
+		if n != 1 {
+			t.Errorf("%s: %d relationships %s", domain, n, state)
+		}
+	}
+}
