@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -383,5 +384,34 @@ func TestDelegatedAdminDemo(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s: %d relationships %s", domain, n, state)
 		}
+	}
+}
+
+// Two people of the console offering at once: one offer is written.
+func TestDelegatedAdminOfferRace(t *testing.T) {
+	f := storetest.Seed(t)
+	enrolCloudEssentials(t, f, f.ConsoleA.ID)
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	for i := range errs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			key := []string{"A:super_admin", "A:admin_agent"}[i%2]
+			_, errs[i] = f.Store.OfferDelegatedAdmin(bg, f.Actor(key), f.CustomerA.ID, fmt.Sprintf("Offer %d", i))
+		}(i)
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case models.ErrorCode(err) != models.CodeConflict:
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	if n := countRows(t, f.Gorm, "delegated_admin_relationships", "customer_id = ?", f.CustomerA.ID); ok != 1 || n != 1 {
+		t.Errorf("%d offers succeeded, %d written; want 1", ok, n)
 	}
 }
