@@ -26,6 +26,9 @@ func TestDelegatedAdminPages(t *testing.T) {
 	if page.Status != http.StatusOK || !page.TestID("dap-panel") || !page.TestID("customer-users") {
 		t.Fatalf("customer page: %d, no delegated-admin panel", page.Status)
 	}
+	if !page.TestID("dap-offer-disabled") || !page.TestID("dap-panel-reason") || !page.Has("cloud-essentials programme") {
+		t.Fatal("customer page not enrolled: the offer action is not disabled with the reason")
+	}
 	page = partner.Get(base + "/delegated-admin")
 	if page.Status != http.StatusOK || !page.TestID("dap-offer-reason") || !page.Has("disabled") || !page.Has("cloud-essentials programme") {
 		t.Fatalf("offer page not enrolled: %d, the reason or the disabled button is missing", page.Status)
