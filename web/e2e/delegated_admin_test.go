@@ -24,6 +24,7 @@ func TestDelegatedAdminJourney(t *testing.T) {
 	partner.waitVisible("dap-panel")
 	partner.submit("dap-offer-page")
 	partner.atPath(customer + "/delegated-admin")
+	partner.accessible()
 	partner.fill("#f-message", "Northwind will manage your users: starters, leavers and roles.")
 	if st := partner.submit("send-dap-offer"); st != http.StatusOK {
 		t.Fatalf("send the offer: status %d", st)
@@ -37,12 +38,14 @@ func TestDelegatedAdminJourney(t *testing.T) {
 	}
 	partner.contains("dap-reason", "has not accepted your delegated-admin offer yet")
 	partner.shot("users-tab-refused")
+	partner.accessible()
 
 	// The customer admin accepts in the portal.
 	admin := e.signedIn("custA:customer_admin")
 	admin.submit("nav-delegated-admin")
 	admin.atPath("/admin/delegated-admin")
 	admin.contains("delegated-admin", "Console A")
+	admin.accessible()
 	if st := admin.submit("dap-accept"); st != http.StatusOK {
 		t.Fatalf("accept: status %d", st)
 	}
@@ -51,6 +54,7 @@ func TestDelegatedAdminJourney(t *testing.T) {
 
 	// The partner now manages the customer's users.
 	partner.open(customer + "/users")
+	partner.accessible()
 	partner.fill("#f-name", "Noor Newcomer")
 	partner.fill("#f-email", "noor@customer-a.example")
 	partner.fill("#f-password", "a-long-enough-password-1")
