@@ -80,6 +80,13 @@ func (h *H) Customer(c echo.Context) error {
 		return err
 	}
 	v := customers.DetailView{Customer: cust, Subscriptions: subs, Audit: trail.Items, Base: a.Role.Portal() + "/customers"}
+	if a.OrgKind == models.OrgConsole { // delegated admin (delegated_admin.go)
+		panel, err := h.Store.DelegatedAdminPanelOf(ctx(c), a, id)
+		if err != nil {
+			return err
+		}
+		v.DelegatedAdmin = &panel
+	}
 	return Render(c, http.StatusOK, customers.Detail(h.page(c, cust.Name), v))
 }
 

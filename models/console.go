@@ -27,6 +27,9 @@ type Console struct {
 	Status           string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	// CloudEssentials: the desk enrolled the console in the cloud-essentials
+	// programme, which lets it offer delegated admin (R-PK-2).
+	CloudEssentials bool
 }
 
 // ConsoleInput is what the desk types to onboard a reseller, with its first

@@ -125,4 +125,8 @@ type CustomerRow struct {
 	// takes it from the database, so Go's and PostgreSQL's lower-casing never
 	// disagree (İ).
 	NameKey string `gorm:"column:name_key"`
+	// DelegatedAdmin: the customer granted the listing console delegated
+	// admin (R-PK-2); such a customer is listed even when it buys through
+	// another console (R-ROLE-6's exception).
+	DelegatedAdmin bool `gorm:"column:delegated_admin"`
 }

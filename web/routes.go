@@ -298,5 +298,19 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/console/renewals.csv", h.RenewalsCSV, console(models.PermReadCustomers)},
 		{POST, "/console/subscriptions/:id/renew-direct", h.RenewDirect, console(models.PermManageLicences)},
 		{POST, "/admin/subscriptions/:id/renew-direct", h.RenewDirect, customer(models.PermManageLicences)},
+		// ---- Delegated administration (issue 11, R-PK-2): cloud essentials, offers, the customer's Users tab ----
+		{POST, "/desk/consoles/:id/cloud-essentials", h.SetCloudEssentials, desk(models.PermCloudEssentials)},
+		{GET, "/console/customers/:id/delegated-admin", h.DelegatedAdminOffer, console(models.PermDelegatedAdminOffer)},
+		{POST, "/console/customers/:id/delegated-admin", h.OfferDelegatedAdmin, console(models.PermDelegatedAdminOffer)},
+		{POST, "/console/customers/:id/delegated-admin/withdraw", h.WithdrawDelegatedAdmin, console(models.PermDelegatedAdminOffer)},
+		{GET, "/console/customers/:id/users", h.CustomerUsers, console(models.PermDelegatedAdminAct)},
+		{POST, "/console/customers/:id/users", h.AddCustomerUser, console(models.PermDelegatedAdminAct)},
+		{POST, "/console/customers/:id/users/:uid/role", h.ChangeCustomerUserRole, console(models.PermDelegatedAdminAct)},
+		{POST, "/console/customers/:id/users/:uid/disable", h.DisableCustomerUser, console(models.PermDelegatedAdminAct)},
+		{POST, "/console/customers/:id/users/:uid/enable", h.EnableCustomerUser, console(models.PermDelegatedAdminAct)},
+		{GET, "/admin/delegated-admin", h.DelegatedAdminPortal, customer(models.PermDelegatedAdminAnswer)},
+		{POST, "/admin/delegated-admin/:id/accept", h.AcceptDelegatedAdmin, customer(models.PermDelegatedAdminAnswer)},
+		{POST, "/admin/delegated-admin/:id/decline", h.DeclineDelegatedAdmin, customer(models.PermDelegatedAdminAnswer)},
+		{POST, "/admin/delegated-admin/:id/end", h.EndDelegatedAdmin, customer(models.PermDelegatedAdminAnswer)},
 	}
 }

@@ -107,6 +107,10 @@ func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.Cust
 	if err := q.Find(&rows).Error; err != nil {
 		return page, fmt.Errorf("list customers: %w", err)
 	}
+	rows, err := s.withDelegatedCustomers(ctx, a, f, after, has, rows) // R-ROLE-6's exception (delegated_admin.go)
+	if err != nil {
+		return page, err
+	}
 	if len(rows) > models.PageSize {
 		rows = rows[:models.PageSize]
 		page.Next = customerCursor(f.Sort, rows[len(rows)-1]).Encode()
@@ -118,6 +122,9 @@ func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.Cust
 	}
 	total, many, err := cappedCount(s.customerQuery(ctx, a, f))
 	if err != nil {
+		return page, err
+	}
+	if total, many, err = s.countDelegatedCustomers(ctx, a, f, total, many); err != nil {
 		return page, err
 	}
 	page.Total, page.Many = total, many

@@ -77,6 +77,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoSignIn, error) {
 		return nil, err
 	}
 	out = append(out, more...)
+	if err := s.seedDelegatedAdminDemo(ctx); err != nil {
+		return nil, err
+	}
 	if err := s.enrolDemoUsers(ctx, out); err != nil {
 		return nil, fmt.Errorf("demo second factors: %w", err)
 	}

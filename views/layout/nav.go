@@ -48,6 +48,7 @@ func Nav(p views.Page) []NavItem {
 		add(true, "Dashboard", "/admin", "nav-home")
 		add(a.Can(models.PermOfferAccept), "Offers", "/admin/offers", "nav-offers")
 		add(a.Can(models.PermTokens), "Transfer tokens", "/admin/tokens", "nav-tokens")
+		add(a.Can(models.PermDelegatedAdminAnswer), "Delegated admin", "/admin/delegated-admin", "nav-delegated-admin")
 		add(a.Can(models.PermAcceptTerms), "Terms of service", "/admin/terms", "nav-terms")
 		add(a.Can(models.PermViewOwnOrg), "Meet hardware", "/admin/meet", "nav-meet")
 		add(a.Can(models.PermViewOwnOrg), "Software", "/admin/software", "nav-software")
