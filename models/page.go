@@ -13,6 +13,10 @@ const PageSize = 50
 type Cursor struct {
 	Key string `json:"k"`
 	ID  int64  `json:"i"`
+	// N carries the list's capped count from its first page to the next
+	// ones (CountCap+1: more than CountCap), so a later page need not count
+	// again; 0 when the list did not set it.
+	N int64 `json:"n,omitempty"`
 }
 
 // Encode returns the cursor as a URL-safe token.
@@ -49,3 +53,24 @@ type Page[T any] struct {
 
 // CountCap bounds how far a list counts its rows; past it the page says "many".
 const CountCap = 1000
+
+// CarriedCount reads a count carried in a cursor (see Cursor.N): the total
+// and whether the list holds more than CountCap; ok is false when the cursor
+// carries none.
+func CarriedCount(c Cursor) (total int64, many, ok bool) {
+	switch {
+	case c.N <= 0:
+		return 0, false, false
+	case c.N > CountCap:
+		return CountCap, true, true
+	}
+	return c.N, false, true
+}
+
+// CarryCount is the cursor's N for a page's total and "many".
+func CarryCount(total int64, many bool) int64 {
+	if many {
+		return CountCap + 1
+	}
+	return total
+}
