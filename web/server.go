@@ -99,6 +99,7 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 		refuseBadBytes(),
 		authenticate(d.Store, sess, d.I18n),
 		unreadNotices(d.Store),
+		renderBuffers(&handlers.RenderBuffers{}),
 	)
 
 	svc := Service{

@@ -42,3 +42,14 @@ func unreadNotices(st *store.Store) echo.MiddlewareFunc {
 		}
 	}
 }
+
+// renderBuffers hands every request the server's page buffers (see
+// handlers.Render).
+func renderBuffers(b *handlers.RenderBuffers) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Set(handlers.KeyBuffers, b)
+			return next(c)
+		}
+	}
+}
