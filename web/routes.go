@@ -45,7 +45,8 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/healthz", svc.Health, public},
 		{GET, "/readyz", svc.Ready, public},
 		{GET, "/metrics", svc.Metrics, public}, // bearer token or loopback only
-		{GET, "/debug/pprof/*", svc.Pprof, public}, // the metrics token only, never loopback alone
+		// Profiles: the metrics token only, never loopback alone.
+		{GET, "/debug/pprof/*", svc.Pprof, public},
 
 		// ---- Everyone: home, sign-in, own account ----
 		{GET, "/", h.Home, public},
