@@ -18,6 +18,7 @@ func TestCarriedCount(t *testing.T) {
 		{"a few", 51, false, 51, false},
 		{"exactly the cap", models.CountCap, false, models.CountCap, false},
 		{"past the cap", models.CountCap, true, models.CountCap, true},
+		{"past the search cap", models.SearchCountCap, true, models.SearchCountCap, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cur := models.Cursor{Key: "k", ID: 7, N: models.CarryCount(c.total, c.many)}

@@ -118,7 +118,7 @@ func scanCustomerRows(rows *sql.Rows, capacity int) ([]CustomerRow, error) {
 // ListCustomers returns one keyset page of the actor's customers: one
 // query for the page (a row more than the page tells whether there is a
 // next one), plus, on a first page that is full only, a count capped at
-// CountCap rows. The count travels in the next page's cursor, so later
+// CountCap rows (SearchCountCap for a free-text search). The count travels in the next page's cursor, so later
 // pages do not count again; a first page that holds every row is its own
 // count.
 func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.CustomerFilter, cursor string) (models.Page[CustomerRow], error) {
@@ -149,7 +149,11 @@ func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.Cust
 	case has && carried:
 		page.Total, page.Many = total, many
 	default:
-		if page.Total, page.Many, err = cappedCount(s.customerQuery(ctx, a, f)); err != nil {
+		limit := models.CountCap
+		if strings.TrimSpace(f.Query) != "" {
+			limit = models.SearchCountCap
+		}
+		if page.Total, page.Many, err = cappedCountTo(s.customerQuery(ctx, a, f), limit); err != nil {
 			return page, err
 		}
 	}
@@ -163,14 +167,17 @@ func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.Cust
 
 // cappedCount counts at most CountCap+1 rows: an exact COUNT(*) over a large
 // list costs many times the page itself, so past the cap we say "many".
-func cappedCount(q *gorm.DB) (int64, bool, error) {
+func cappedCount(q *gorm.DB) (int64, bool, error) { return cappedCountTo(q, models.CountCap) }
+
+// cappedCountTo is cappedCount with another cap.
+func cappedCountTo(q *gorm.DB, limit int) (int64, bool, error) {
 	var n int64
-	sub := q.Select("1").Limit(models.CountCap + 1)
+	sub := q.Select("1").Limit(limit + 1)
 	if err := q.Session(&gorm.Session{NewDB: true}).Table("(?) AS capped", sub).Count(&n).Error; err != nil {
 		return 0, false, fmt.Errorf("count: %w", err)
 	}
-	if n > models.CountCap {
-		return models.CountCap, true, nil
+	if n > int64(limit) {
+		return int64(limit), true, nil
 	}
 	return n, false, nil
 }
