@@ -98,16 +98,21 @@ const customerListColumns = `customers.id, customers.console_id, customers.name,
 	customers.tos_accepted_at, customers.created_at, customers.updated_at, customers.name_key,
 	coalesce(consoles.name, '') AS console_name`
 
-// scanCustomerRows reads rows of customerListColumns. The hot list scans
-// its columns by hand: GORM's reflective scan cost about a third of the
-// page's CPU (docs/BENCH.md).
-func scanCustomerRows(rows *sql.Rows, capacity int) ([]CustomerRow, error) {
+// scanCustomerRows reads rows of customerListColumns, and when total is not
+// nil the list_total column after them. The hot list scans its columns by
+// hand: GORM's reflective scan cost about a third of the page's CPU
+// (docs/BENCH.md).
+func scanCustomerRows(rows *sql.Rows, capacity int, total *int64) ([]CustomerRow, error) {
 	defer rows.Close()
 	out := make([]CustomerRow, 0, capacity)
 	for rows.Next() {
 		var r CustomerRow
-		if err := rows.Scan(&r.ID, &r.ConsoleID, &r.Name, &r.Domain, &r.TenantID, &r.Country, (*string)(&r.Channel),
-			&r.ContactName, &r.ContactEmail, &r.ContactPhone, &r.TOSAcceptedAt, &r.CreatedAt, &r.UpdatedAt, &r.NameKey, &r.ConsoleName); err != nil {
+		dest := []any{&r.ID, &r.ConsoleID, &r.Name, &r.Domain, &r.TenantID, &r.Country, (*string)(&r.Channel),
+			&r.ContactName, &r.ContactEmail, &r.ContactPhone, &r.TOSAcceptedAt, &r.CreatedAt, &r.UpdatedAt, &r.NameKey, &r.ConsoleName}
+		if total != nil {
+			dest = append(dest, total)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -115,26 +120,64 @@ func scanCustomerRows(rows *sql.Rows, capacity int) ([]CustomerRow, error) {
 	return out, rows.Err()
 }
 
-// ListCustomers returns one keyset page of the actor's customers: one
-// query for the page (a row more than the page tells whether there is a
-// next one), plus, on a first page that is full only, a count capped at
-// CountCap rows (SearchCountCap for a free-text search). The count travels in the next page's cursor, so later
-// pages do not count again; a first page that holds every row is its own
-// count.
+// customerSortKeys are the keyset's columns, as the first page's inner
+// query selects them, and its order over them.
+func customerSortKeys(sort models.CustomerSort) (cols, order string) {
+	if sort == models.SortByCreated {
+		return "customers.id, customers.created_at", "k.created_at DESC, k.id DESC"
+	}
+	return "customers.id, customers.name_key", "k.name_key, k.id"
+}
+
+// ListCustomers returns one keyset page of the actor's customers, in one
+// statement whatever the page:
+//
+//   - a first page reads the keys of up to cap+1 matching rows (an index-only
+//     scan of the sort index when nothing else filters), counts them with a
+//     window, keeps the first PageSize+1 and joins their rows: the page and
+//     its capped count (CountCap, SearchCountCap for a free-text search) in
+//     one round trip and one plan;
+//   - a later page reads PageSize+1 rows from its cursor (the row past the
+//     page says there is a next one) and takes the count the first page put
+//     in the cursor.
 func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.CustomerFilter, cursor string) (models.Page[CustomerRow], error) {
 	var page models.Page[CustomerRow]
 	if err := canListCustomers(a); err != nil {
 		return page, err
 	}
 	after, has := models.DecodeCursor(cursor)
-	rs, err := customerKeyset(s.customerQuery(ctx, a, f), f.Sort, after, has).
-		Select(customerListColumns).
-		Joins("LEFT JOIN consoles ON consoles.id = customers.console_id").
-		Limit(models.PageSize + 1).Rows()
+	limit := models.CountCap
+	if strings.TrimSpace(f.Query) != "" {
+		limit = models.SearchCountCap
+	}
+	carriedTotal, carriedMany, carried := models.CarriedCount(after)
+	var rs *sql.Rows
+	var err error
+	var total int64
+	if !has {
+		keys, order := customerSortKeys(f.Sort)
+		inner := customerKeyset(s.customerQuery(ctx, a, f), f.Sort, after, false).Select(keys).Limit(limit + 1)
+		counted := s.db.Table("(?) AS k", inner).Select("k.*, count(*) OVER () AS list_total").
+			Order(order).Limit(models.PageSize + 1)
+		rs, err = s.db.WithContext(ctx).Table("(?) AS k", counted).
+			Select(customerListColumns + ", k.list_total").
+			Joins("JOIN customers ON customers.id = k.id").
+			Joins("LEFT JOIN consoles ON consoles.id = customers.console_id").
+			Order(order).Rows()
+	} else {
+		rs, err = customerKeyset(s.customerQuery(ctx, a, f), f.Sort, after, has).
+			Select(customerListColumns).
+			Joins("LEFT JOIN consoles ON consoles.id = customers.console_id").
+			Limit(models.PageSize + 1).Rows()
+	}
 	if err != nil {
 		return page, fmt.Errorf("list customers: %w", err)
 	}
-	rows, err := scanCustomerRows(rs, models.PageSize+1)
+	var totalDest *int64
+	if !has {
+		totalDest = &total
+	}
+	rows, err := scanCustomerRows(rs, models.PageSize+1, totalDest)
 	if err != nil {
 		return page, fmt.Errorf("list customers: %w", err)
 	}
@@ -143,16 +186,15 @@ func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.Cust
 		rows = rows[:models.PageSize]
 	}
 	page.Items = rows
-	switch total, many, carried := models.CarriedCount(after); {
-	case !has && !full:
-		page.Total = int64(len(rows))
-	case has && carried:
-		page.Total, page.Many = total, many
-	default:
-		limit := models.CountCap
-		if strings.TrimSpace(f.Query) != "" {
-			limit = models.SearchCountCap
+	switch {
+	case !has:
+		page.Total, page.Many = total, total > int64(limit)
+		if page.Many {
+			page.Total = int64(limit)
 		}
+	case carried:
+		page.Total, page.Many = carriedTotal, carriedMany
+	default: // a cursor from before counts were carried
 		if page.Total, page.Many, err = cappedCountTo(s.customerQuery(ctx, a, f), limit); err != nil {
 			return page, err
 		}
