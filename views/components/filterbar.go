@@ -50,14 +50,23 @@ type Filter struct {
 	TestID      string
 }
 
-// selectOptions writes a select's options, the one marked selected whose
-// value is value. Written by hand rather than in templ: each templ
-// expression goes through fmt.Sprint (two allocations), and the country
-// filter renders ~250 options on every list page. Same bytes as
-// <option value={ o.Value } selected?={ o.Value == value }>{ o.Label }</option>.
-func selectOptions(opts []Option, value string) templ.Component {
+// selectOptions writes a select's options: the "all" choice when all is
+// not empty, then each option, the one whose value is value selected.
+// Written by hand rather than in templ: each templ expression goes through
+// fmt.Sprint (two allocations), and the country filter renders ~250
+// options on every list page. Same bytes as the templ it replaces:
+//
+//	if all != "" { <option value="">{ all }</option> }
+//	for _, o := range opts { <option value={ o.Value } selected?={ o.Value == value }>{ o.Label }</option> }
+func selectOptions(all string, opts []Option, value string) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		ow := optionWriter{w: w}
+		if all != "" {
+			// templ wrote a space after this one, before the loop.
+			ow.write(`<option value="">`)
+			ow.write(templ.EscapeString(all))
+			ow.write(`</option> `)
+		}
 		for _, o := range opts {
 			ow.write(`<option value="`)
 			ow.write(templ.EscapeString(o.Value))
