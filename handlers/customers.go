@@ -67,27 +67,13 @@ func (h *H) Customer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cust, err := h.Store.GetCustomer(ctx(c), a, id)
+	cp, err := h.Store.LoadCustomerPage(ctx(c), a, id)
 	if err != nil {
 		return err
 	}
-	subs, err := h.Store.CustomerSubscriptions(ctx(c), a, id)
-	if err != nil {
-		return err
-	}
-	trail, err := h.Store.ListAudit(ctx(c), a, models.AuditFilter{RecordType: "customer", RecordID: id}, "")
-	if err != nil {
-		return err
-	}
-	v := customers.DetailView{Customer: cust, Subscriptions: subs, Audit: trail.Items, Base: a.Role.Portal() + "/customers"}
-	if a.OrgKind == models.OrgConsole { // delegated admin (delegated_admin.go)
-		panel, err := h.Store.DelegatedAdminPanelOf(ctx(c), a, id)
-		if err != nil {
-			return err
-		}
-		v.DelegatedAdmin = &panel
-	}
-	return Render(c, http.StatusOK, customers.Detail(h.page(c, cust.Name), v))
+	v := customers.DetailView{Customer: cp.Customer, Subscriptions: cp.Subscriptions, Audit: cp.Audit.Items, Base: a.Role.Portal() + "/customers",
+		DelegatedAdmin: cp.DelegatedAdmin}
+	return Render(c, http.StatusOK, customers.Detail(h.page(c, cp.Customer.Name), v))
 }
 
 // NewCustomer shows the empty add-customer form.

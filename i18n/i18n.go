@@ -30,6 +30,10 @@ type Bundle struct {
 	b      *goi18n.Bundle
 	cache  sync.Map // locale|zone → *Translator
 	lookup *lookups // CLDR look-ups shared by the bundle's translators
+	// plain holds, per locale, the translations of messages without
+	// placeholders: T answers them with one map read instead of a go-i18n
+	// Localize call (templates, plural rules, allocations) per label.
+	plain map[string]map[string]string
 }
 
 // lookups memoises CLDR look-ups (currency symbols, country names, sorted
@@ -38,7 +42,7 @@ type Bundle struct {
 // looks up every time.
 type lookups struct {
 	symbols  sync.Map // locale|code → currency symbol
-	names    sync.Map // locale:code → country name
+	names    sync.Map // locale → map[code]country name, every accepted country
 	sortedMu sync.Mutex
 	sorted   map[string][]string // locale → country codes in collation order
 }
@@ -101,19 +105,26 @@ func load(fsys fs.FS) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	plain := map[string]map[string]string{}
 	for _, f := range cat {
 		msgs := make([]*goi18n.Message, 0, len(f.Messages))
+		if plain[f.Locale] == nil {
+			plain[f.Locale] = map[string]string{}
+		}
 		for id, text := range f.Messages {
 			if text == "" {
 				continue // an empty translation falls back to English
 			}
 			msgs = append(msgs, &goi18n.Message{ID: id, Other: text})
+			if !strings.Contains(id, "{{") && !strings.Contains(text, "{{") {
+				plain[f.Locale][id] = text
+			}
 		}
 		if err := b.AddMessages(language.Make(f.Locale), msgs...); err != nil {
 			return nil, fmt.Errorf("load %s: %w", f.Name, err)
 		}
 	}
-	return &Bundle{b: b, lookup: newLookups()}, nil
+	return &Bundle{b: b, lookup: newLookups(), plain: plain}, nil
 }
 
 // MustLoad is Load for start-up and tests.
@@ -152,7 +163,8 @@ type Translator struct {
 	Locale string
 	Zone   *time.Location
 	l      *goi18n.Localizer
-	lookup *lookups // nil: no memo
+	lookup *lookups          // nil: no memo
+	plain  map[string]string // the locale's translations without placeholders (read-only)
 }
 
 // For returns a translator for a locale ("en", "fr", "ja") and an IANA time
@@ -169,7 +181,7 @@ func (b *Bundle) For(locale, zone string) *Translator {
 	if err != nil || zone == "" {
 		loc = time.UTC
 	}
-	t := &Translator{Locale: locale, Zone: loc, l: goi18n.NewLocalizer(b.b, locale), lookup: b.lookup}
+	t := &Translator{Locale: locale, Zone: loc, l: goi18n.NewLocalizer(b.b, locale), lookup: b.lookup, plain: b.plain[locale]}
 	if err == nil && zone != "" {
 		// Only valid zone names are cached, so the cache stays bounded.
 		b.cache.Store(key, t)
@@ -182,6 +194,14 @@ func (b *Bundle) For(locale, zone string) *Translator {
 func (t *Translator) T(msg string, args ...any) string {
 	if t == nil || t.l == nil {
 		return fill(msg, args)
+	}
+	if len(args) == 0 && !strings.Contains(msg, "{{") {
+		// What Localize answers, without it: the translation, else the
+		// English message itself.
+		if s, ok := t.plain[msg]; ok {
+			return s
+		}
+		return msg
 	}
 	var data map[string]any
 	if len(args) > 0 {

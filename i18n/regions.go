@@ -16,21 +16,35 @@ import (
 // Names are memoised in the bundle's lookups: every list page's country
 // filter names ~250 countries, and the CLDR lookup is not free.
 func (t *Translator) CountryName(code string) string {
-	key := t.locale() + ":" + code
 	if t != nil && t.lookup != nil {
-		if n, ok := t.lookup.names.Load(key); ok {
-			return n.(string)
+		if n, ok := t.lookup.countryNames(t.locale())[code]; ok {
+			return n
 		}
 	}
+	return countryName(t.locale(), code)
+}
+
+func countryName(locale, code string) string {
 	r, err := language.ParseRegion(code)
 	if err != nil {
 		return code
 	}
-	n := regionName(t.locale(), r)
-	if t != nil && t.lookup != nil {
-		t.lookup.names.Store(key, n)
+	return regionName(locale, r)
+}
+
+// countryNames names every accepted country in a locale, built once per
+// locale: a look-up is then one map read, with no key to build.
+func (l *lookups) countryNames(locale string) map[string]string {
+	if m, ok := l.names.Load(locale); ok {
+		return m.(map[string]string)
 	}
-	return n
+	codes := models.CountryCodes()
+	m := make(map[string]string, len(codes))
+	for _, c := range codes {
+		m[c] = countryName(locale, c)
+	}
+	got, _ := l.names.LoadOrStore(locale, m)
+	return got.(map[string]string)
 }
 
 // shortName is the short form CLDR gives for a name whose display form is

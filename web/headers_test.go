@@ -203,3 +203,16 @@ func TestBodyLimit(t *testing.T) {
 		t.Fatalf("oversized body changed %v", changed)
 	}
 }
+
+// The server's profiles are in the route table, and refused without the
+// metrics token, even to a loopback client (the test server has none).
+func TestPprofIsNotPublic(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	c := s.Client(t)
+	for _, p := range []string{"/debug/pprof/", "/debug/pprof/heap", "/debug/pprof/profile?seconds=1"} {
+		if r := c.Get(p); r.Status != http.StatusNotFound {
+			t.Errorf("%s without the token: %d", p, r.Status)
+		}
+	}
+}

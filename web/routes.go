@@ -22,6 +22,7 @@ type Route struct {
 // browsers rather than users: static files, health, readiness, metrics.
 type Service struct {
 	Static, Health, Ready, Metrics echo.HandlerFunc
+	Pprof                          echo.HandlerFunc // profiles, metrics token only
 }
 
 // Routes is the route table: every route of the app, read top to bottom,
@@ -44,6 +45,8 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/healthz", svc.Health, public},
 		{GET, "/readyz", svc.Ready, public},
 		{GET, "/metrics", svc.Metrics, public}, // bearer token or loopback only
+		// Profiles: the metrics token only, never loopback alone.
+		{GET, "/debug/pprof/*", svc.Pprof, public},
 
 		// ---- Everyone: home, sign-in, own account ----
 		{GET, "/", h.Home, public},

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strconv"
 	"time"
 
@@ -99,6 +100,7 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 		refuseBadBytes(),
 		authenticate(d.Store, sess, d.I18n),
 		unreadNotices(d.Store),
+		renderBuffers(&handlers.RenderBuffers{}),
 	)
 
 	svc := Service{
@@ -107,6 +109,7 @@ func NewServer(cfg Config, d Deps) *echo.Echo {
 		Health:  func(c echo.Context) error { return c.String(http.StatusOK, "ok") },
 		Ready:   readiness(d),
 		Metrics: metricsHandler(reg, d.MetricsToken),
+		Pprof:   pprofHandler(d.MetricsToken),
 	}
 	for _, r := range Routes(h, svc) {
 		e.Add(r.Method, r.Path, r.Handler, guard(r.Access), stepUpGuard(d.Store, sess, r.Access))
@@ -143,6 +146,27 @@ func readiness(d Deps) echo.HandlerFunc {
 			return c.String(http.StatusServiceUnavailable, err.Error())
 		}
 		return c.String(http.StatusOK, "ready\n"+report)
+	}
+}
+
+// pprofHandler serves net/http/pprof's profiles to a bearer of the metrics
+// token only, so slowness seen in the field can be profiled
+// (curl -H "Authorization: Bearer $METRICS_TOKEN" .../debug/pprof/profile?seconds=20).
+// Without a token configured it answers nobody, loopback included: a
+// profile shows the code and its data, it is never public.
+func pprofHandler(token string) echo.HandlerFunc {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return func(c echo.Context) error {
+		if token == "" || subtle.ConstantTimeCompare([]byte(c.Request().Header.Get("Authorization")), []byte("Bearer "+token)) != 1 {
+			return echo.ErrNotFound
+		}
+		mux.ServeHTTP(c.Response(), c.Request())
+		return nil
 	}
 }
 

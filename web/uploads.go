@@ -29,10 +29,26 @@ func unreadNotices(st *store.Store) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if a := handlers.Actor(c); a != nil {
+				// The session's query counted them already.
+				if as := handlers.AuthOf(c); as != nil {
+					c.Set(handlers.KeyUnread, as.Unread)
+					return next(c)
+				}
 				if n, err := st.UnreadCount(c.Request().Context(), *a); err == nil {
 					c.Set(handlers.KeyUnread, n)
 				}
 			}
+			return next(c)
+		}
+	}
+}
+
+// renderBuffers hands every request the server's page buffers (see
+// handlers.Render).
+func renderBuffers(b *handlers.RenderBuffers) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Set(handlers.KeyBuffers, b)
 			return next(c)
 		}
 	}

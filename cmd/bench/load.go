@@ -29,7 +29,7 @@ type result struct {
 	P50    time.Duration
 	P99    time.Duration
 	Bytes  int64         // body bytes of one response (HTTP only)
-	CPU    time.Duration // CPU time of this process per request (HTTP only: server, driver and load generator)
+	CPU    time.Duration // CPU time of the load generator per request (it runs in its own process)
 	Status int           // last non-200 status seen
 }
 
@@ -93,7 +93,7 @@ func (c *client) signIn(email, password string) error {
 			return err
 		}
 	}
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/console") {
+	if res.StatusCode != http.StatusSeeOther || !(strings.HasPrefix(res.Header.Get("Location"), "/console") || strings.HasPrefix(res.Header.Get("Location"), "/desk")) {
 		return fmt.Errorf("sign-in as %s: status %d, location %q", email, res.StatusCode, res.Header.Get("Location"))
 	}
 	u, _ := url.Parse(c.base)

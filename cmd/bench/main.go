@@ -22,6 +22,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -64,6 +66,7 @@ type options struct {
 	hold        time.Duration
 	only        string
 	keep        bool
+	quick       bool
 }
 
 func main() {
@@ -79,11 +82,23 @@ func main() {
 	flag.StringVar(&o.domain, "domain", "cust4242", "a domain prefix search")
 	flag.IntVar(&o.dbConns, "db-conns", 20, "database pool size of the served console (DB_MAX_CONNS)")
 	flag.StringVar(&o.plans, "plans", "", "write every EXPLAIN ANALYZE plan to this file")
-	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured HTTP load of the first page (server and client share the process)")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured HTTP load of the first page (the serving process only; the load runs in a child)")
 	flag.DurationVar(&o.hold, "hold", 0, "after seeding, print the database URL and keep it up this long (for psql), then exit without measuring")
 	flag.StringVar(&o.only, "pages", "", "comma-separated pages to measure (first,deep,newest,search,search-rare,domain); empty = all")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary database folder")
+	flag.BoolVar(&o.quick, "quick", false, "a smoke run in well under a minute: 3000 customers, short loads, depth 5 (figures mean little)")
+	child := flag.Bool("load-child", false, "internal: run as the load generator (spec on stdin)")
 	flag.Parse()
+	if *child {
+		if err := loadChild(context.Background(), os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if o.quick {
+		o.quickDefaults(flagsSet())
+	}
 	if o.jobs <= 0 {
 		o.jobs = min(o.concurrency, runtime.NumCPU())
 	}
@@ -95,18 +110,52 @@ func main() {
 	}
 }
 
+// flagsSet names the flags given on the command line.
+func flagsSet() map[string]bool {
+	set := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// quickDefaults shrinks what the command line left at its default.
+func (o *options) quickDefaults(set map[string]bool) {
+	if !set["customers"] {
+		o.customers = 3000
+	}
+	if !set["duration"] {
+		o.duration = 600 * time.Millisecond
+	}
+	if !set["warmup"] {
+		o.warmup = 150 * time.Millisecond
+	}
+	if !set["depth"] {
+		o.depth = 5
+	}
+	if !set["search-rare"] {
+		o.rare = "000123"
+	}
+	if !set["domain"] {
+		o.domain = "cust123"
+	}
+}
+
 // page is one measured URL.
 type page struct {
-	Name string
-	Path string
-	What string
+	Name   string
+	Path   string
+	What   string
+	Desk   bool   // loaded by the desk's user instead of the console's
+	Marker string // the body must hold this
 }
 
 // measured is everything learnt about one page.
 type measured struct {
 	page
 	Stmts   []statement
-	HTTP    result
+	HTTP    result // the app
+	Ref     result // the reference server
+	AppUse  serverUse
+	RefUse  serverUse
 	PG      result
 	Skipped []string
 	Others  float64 // % of the machine's CPU other processes used meanwhile
@@ -115,6 +164,10 @@ type measured struct {
 func run(ctx context.Context, o options, out io.Writer) error {
 	tmp, err := os.MkdirTemp("", "partnerconsole-bench-")
 	if err != nil {
+		return err
+	}
+	// When run as root, PostgreSQL runs as 'postgres' and must pass through.
+	if err := os.Chmod(tmp, 0o711); err != nil {
 		return err
 	}
 	if o.keep {
@@ -231,12 +284,33 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if err := c.signIn("super@northwind.example", store.DemoPassword); err != nil {
 		return err
 	}
+	deskC := newClient(cfg.BaseURL, o.concurrency)
+	if err := deskC.signIn("support@desk.example", store.DemoPassword); err != nil {
+		return err
+	}
 	tDeep := time.Now()
 	deepPath, err := c.follow(ctx, "/console/customers", o.depth)
 	if err != nil {
 		return fmt.Errorf("deep page: %w", err)
 	}
 	deepTook := time.Since(tDeep)
+
+	// The reference server, on another loopback port, with its own pool.
+	refPool, err := openRefPool(ctx, srv.URL(dbName), int32(o.dbConns))
+	if err != nil {
+		return err
+	}
+	defer refPool.Close()
+	refCookie := newRefCookie()
+	ref := newRefServer(refPool, refCookie)
+	refLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	refHS := &http.Server{Handler: ref, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() { _ = refHS.Serve(refLn) }()
+	defer refHS.Close()
+	refBase := "http://" + refLn.Addr().String()
 
 	var pgVersion string
 	conn, err := pgx.Connect(ctx, srv.URL(dbName))
@@ -257,13 +331,17 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	fmt.Fprintf(out, "- deep page: followed %d 'next page' links (row %d onwards) in %s\n\n",
 		o.depth, o.depth*models.PageSize, deepTook.Round(time.Millisecond))
 
+	const custMark = `data-testid="customers"`
 	pages := []page{
-		{"first", "/console/customers", "first page, sorted by name"},
-		{"deep", deepPath, fmt.Sprintf("page %d (keyset cursor)", o.depth+1)},
-		{"newest", "/console/customers?sort=created", "first page, newest first"},
-		{"search", "/console/customers?q=" + o.search, fmt.Sprintf("search %q (name, broad)", o.search)},
-		{"search-rare", "/console/customers?q=" + o.rare, fmt.Sprintf("search %q (name, narrow)", o.rare)},
-		{"domain", "/console/customers?q=" + o.domain, fmt.Sprintf("search %q (domain prefix)", o.domain)},
+		{"first", "/console/customers", "customers, first page, sorted by name", false, custMark},
+		{"deep", deepPath, fmt.Sprintf("customers, page %d (keyset cursor)", o.depth+1), false, custMark},
+		{"newest", "/console/customers?sort=created", "customers, first page, newest first", false, custMark},
+		{"search", "/console/customers?q=" + o.search, fmt.Sprintf("customers, search %q (name, broad)", o.search), false, custMark},
+		{"search-rare", "/console/customers?q=" + o.rare, fmt.Sprintf("customers, search %q (name, narrow)", o.rare), false, custMark},
+		{"domain", "/console/customers?q=" + o.domain, fmt.Sprintf("customers, search %q (domain prefix)", o.domain), false, custMark},
+		{"offers", "/console/offers", "offers, first page (demo data)", false, "<table"},
+		{"audit", "/console/audit", "the console's audit log, first page", false, `data-testid="audit-row"`},
+		{"desk-cases", "/desk/cases", "the desk's case queue (demo data)", true, "<table"},
 	}
 	if o.only != "" {
 		want := map[string]bool{}
@@ -287,18 +365,22 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			return ctx.Err()
 		}
 		m := measured{page: p}
+		pc := c
+		if p.Desk {
+			pc = deskC
+		}
 		var status int
 		var body []byte
 		stmts, err := capt.record(func() error {
 			var err error
-			status, body, err = c.get(ctx, p.Path)
+			status, body, err = pc.get(ctx, p.Path)
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.Name, err)
 		}
-		if status != http.StatusOK || !strings.Contains(string(body), `data-testid="customers"`) {
-			return fmt.Errorf("%s (%s): status %d, or no customers table", p.Name, p.Path, status)
+		if status != http.StatusOK || !strings.Contains(string(body), p.Marker) {
+			return fmt.Errorf("%s (%s): status %d, or no %s", p.Name, p.Path, status, p.Marker)
 		}
 		for _, s := range stmts {
 			if uncappedCount(s.SQL) {
@@ -325,12 +407,17 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			fmt.Fprintf(&plansOut, "==== %s, statement %d\n%s\n%s\n\n", p.Name, i+1, strings.Join(strings.Fields(s.SQL), " "), plan)
 		}
 		for _, s := range m.Skipped {
-			fmt.Fprintf(out, "- (write, not in pgbench) `%s`\n", s)
+			fmt.Fprintf(out, "- (write, not in pgbench nor the reference) `%s`\n", s)
 		}
 		fmt.Fprintln(out)
+		ref.set(p.Name, m.Stmts)
+		// The reference must serve the page, or its figures mean nothing.
+		if st, _, err := (&client{base: refBase, http: c.http, cookie: "ref=" + refCookie}).get(ctx, "/ref/"+p.Name); err != nil || st != http.StatusOK {
+			return fmt.Errorf("%s: the reference answers %d (%v)", p.Name, st, err)
+		}
 
 		meter.start()
-		c.hammer(ctx, p.Path, o.concurrency, o.warmup)
+		appSpec := loadSpec{Base: cfg.BaseURL, Path: p.Path, Cookie: pc.cookie, Conc: o.concurrency, Warmup: o.warmup, Duration: o.duration}
 		if o.cpuprofile != "" && p.Name == "first" {
 			f, err := os.Create(o.cpuprofile)
 			if err != nil {
@@ -339,15 +426,26 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			if err := pprof.StartCPUProfile(f); err != nil {
 				return err
 			}
-			m.HTTP = c.hammer(ctx, p.Path, o.concurrency, o.duration)
+			m.HTTP, m.AppUse, err = loadFromChild(ctx, appSpec)
 			pprof.StopCPUProfile()
 			f.Close()
 		} else {
-			m.HTTP = c.hammer(ctx, p.Path, o.concurrency, o.duration)
+			m.HTTP, m.AppUse, err = loadFromChild(ctx, appSpec)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Name, err)
 		}
 		m.HTTP.Bytes = int64(len(body))
 		if m.HTTP.Errors > 0 {
 			return fmt.Errorf("%s: %d failed requests (last status %d)", p.Name, m.HTTP.Errors, m.HTTP.Status)
+		}
+		m.Ref, m.RefUse, err = loadFromChild(ctx, loadSpec{Base: refBase, Path: "/ref/" + p.Name, Cookie: "ref=" + refCookie,
+			Conc: o.concurrency, Warmup: o.warmup, Duration: o.duration})
+		if err != nil {
+			return fmt.Errorf("%s reference: %w", p.Name, err)
+		}
+		if m.Ref.Errors > 0 {
+			return fmt.Errorf("%s reference: %d failed requests (last status %d)", p.Name, m.Ref.Errors, m.Ref.Status)
 		}
 		script, defs, err := pgbenchScript(m.Stmts)
 		if err != nil {
@@ -364,15 +462,22 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 
 	fmt.Fprintf(out, "## Results (%d customers, %d clients, %s each)\n\n", listed, o.concurrency, o.duration)
-	fmt.Fprintln(out, "| page | SQL/req | HTTP req/s | HTTP p50 | HTTP p99 | Go CPU/req | pgbench tps | pgbench p50 | pgbench p99 | pgbench avg | HTTP ÷ pgbench | others' CPU |")
-	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(out, "| page | SQL/req | app req/s | ref req/s | app ÷ ref | app p50 / p99 | ref p50 / p99 | server CPU/req app / ref | CPU app ÷ ref | allocs/req app / ref | KB alloc/req app | pgbench tps | app ÷ pgbench | others' CPU |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, m := range all {
-		fmt.Fprintf(out, "| %s | %d | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %.2f | %s |\n", m.Name, len(m.Stmts),
-			m.HTTP.RPS, ms(m.HTTP.P50), ms(m.HTTP.P99), ms(m.HTTP.CPU), m.PG.RPS, ms(m.PG.P50), ms(m.PG.P99), ms(m.PG.Avg), m.HTTP.RPS/m.PG.RPS, fmt.Sprintf("%.0f %%", m.Others))
+		appCPU, appAllocs, appBytes := m.AppUse.perReq(m.HTTP.N)
+		refCPU, refAllocs, _ := m.RefUse.perReq(m.Ref.N)
+		fmt.Fprintf(out, "| %s | %d | %.0f | %.0f | %.2f | %s / %s | %s / %s | %s / %s | %.2f | %.0f / %.0f | %.0f | %.0f | %.2f | %.0f %% |\n",
+			m.Name, len(m.Stmts), m.HTTP.RPS, m.Ref.RPS, ratio(m.HTTP.RPS, m.Ref.RPS), ms(m.HTTP.P50), ms(m.HTTP.P99), ms(m.Ref.P50), ms(m.Ref.P99),
+			ms(appCPU), ms(refCPU), ratio(float64(appCPU), float64(refCPU)), appAllocs, refAllocs, appBytes/1024, m.PG.RPS, ratio(m.HTTP.RPS, m.PG.RPS), m.Others)
 	}
-	fmt.Fprintln(out, "\nGo CPU/req: CPU time of the bench process (server, GORM/pgx, and the load generator) per request; it does not depend on what else the machine runs.")
-	fmt.Fprintln(out, "others' CPU: share of the machine's CPU used by processes outside this run (not this process, its pgbench, its PostgreSQL) while the page was measured; above a few % the throughput columns are understated.")
+	fmt.Fprintln(out, "\nref: a net/http + pgx + html/template server running the same statements (same bind values, same session row) and rendering the same rows in a plain table.")
+	fmt.Fprintln(out, "server CPU/req: CPU (user+system, getrusage) of the serving process only, per request; the load generator runs in a child process. allocs: Go heap allocations of the serving process per request.")
+	fmt.Fprintln(out, "others' CPU: share of the machine's CPU used by processes outside this run (not this process, its children, its PostgreSQL) while the page was measured; above a few % the throughput columns are understated.")
 	fmt.Fprintln(out)
+	if f, s := find(all, "first"), find(all, "search"); f != nil && s != nil {
+		fmt.Fprintf(out, "Broad search ÷ first page: app %.2f×, reference %.2f× (throughput).\n", s.HTTP.RPS/f.HTTP.RPS, ratio(s.Ref.RPS, f.Ref.RPS))
+	}
 	first, deep := find(all, "first"), find(all, "deep")
 	if first != nil && deep != nil {
 		fmt.Fprintf(out, "Deep page ÷ first page: HTTP %.2f×, pgbench %.2f× (throughput; 1.00 = same cost).\n\n",
@@ -396,16 +501,16 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		name string
 		st   statement
 	}
-	var ref []refQuery
+	var refs []refQuery
 	if deep != nil {
 		for _, s := range deep.Stmts {
 			if strings.Contains(s.SQL, "console_name") {
-				ref = append(ref, refQuery{"keyset page at the deep cursor (what the app runs)", s})
+				refs = append(refs, refQuery{"keyset page at the deep cursor (what the app runs)", s})
 				break
 			}
 		}
 	}
-	ref = append(ref,
+	refs = append(refs,
 		refQuery{fmt.Sprintf("OFFSET %d page (what keyset avoids)", o.depth*models.PageSize), statement{SQL: fmt.Sprintf(
 			`SELECT customers.*, coalesce(consoles.name, '') AS console_name FROM customers LEFT JOIN consoles ON consoles.id = customers.console_id WHERE customers.console_id = %d ORDER BY customers.name_key, customers.id LIMIT %d OFFSET %d`,
 			con.ID, models.PageSize+1, o.depth*models.PageSize)}},
@@ -416,7 +521,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	)
 	fmt.Fprintln(out, "| reference query | EXPLAIN ANALYZE median of 5 |")
 	fmt.Fprintln(out, "|---|---|")
-	for _, r := range ref {
+	for _, r := range refs {
 		var times []float64
 		var plan string
 		for k := 0; k < 5; k++ {
@@ -433,6 +538,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		fmt.Fprintf(&plansOut, "==== reference: %s\n%s\n%s\n\n", r.name, strings.Join(strings.Fields(r.st.SQL), " "), plan)
 	}
 	fmt.Fprintln(out)
+	rss, hwm := memStatus()
+	fmt.Fprintf(out, "Serving process after the run: RSS %s, peak RSS %s (the app, the reference's pool and the bench's bookkeeping); GOGC=%s GOMEMLIMIT=%s.\n\n",
+		rss, hwm, envOr("GOGC", "100"), envOr("GOMEMLIMIT", "off"))
 	if o.plans != "" {
 		if err := os.WriteFile(o.plans, []byte(plansOut.String()), 0o644); err != nil {
 			return err
@@ -443,6 +551,45 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return errors.New("a page runs an uncapped COUNT over the customers list")
 	}
 	return nil
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// memStatus reads this process's resident and peak resident memory (Linux).
+func memStatus() (rss, peak string) {
+	rss, peak = "?", "?"
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			rss = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			peak = strings.TrimSpace(v)
+		}
+	}
+	return
+}
+
+// newRefCookie is the reference server's session cookie value.
+func newRefCookie() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func ms(d time.Duration) string {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,57 +92,155 @@ func customerCursor(sort models.CustomerSort, c CustomerRow) models.Cursor {
 	return models.Cursor{Key: c.NameKey, ID: c.ID}
 }
 
-// ListCustomers returns one keyset page of the actor's customers. It runs
-// two queries whatever the size of the list: the page, and a count capped at
-// CountCap rows; a first page that holds every row is its own count.
+// customerListColumns are the list's columns, in the order scanCustomerRows
+// reads them.
+const customerListColumns = `customers.id, customers.console_id, customers.name, customers.domain, customers.tenant_id,
+	customers.country, customers.channel, customers.contact_name, customers.contact_email, customers.contact_phone,
+	customers.tos_accepted_at, customers.created_at, customers.updated_at, customers.name_key,
+	coalesce(consoles.name, '') AS console_name`
+
+// customerListSelect is customerListColumns and, for a console, whether the
+// customer granted it delegated admin (R-PK-2: the row is marked) — one
+// index probe per row of the page, in the page's own statement.
+func customerListSelect(a models.Actor) string {
+	if a.OrgKind != models.OrgConsole {
+		return customerListColumns + ", false AS delegated_admin"
+	}
+	return customerListColumns + `, EXISTS (SELECT 1 FROM delegated_admin_relationships d WHERE d.customer_id = customers.id
+		AND d.console_id = ` + strconv.FormatInt(a.OrgID, 10) + ` AND d.state = 'accepted') AS delegated_admin`
+}
+
+// scanCustomerRows reads rows of customerListSelect, and when total is not
+// nil the list_total column after them. The hot list scans its columns by
+// hand: GORM's reflective scan cost about a third of the page's CPU
+// (docs/BENCH.md).
+func scanCustomerRows(rows *sql.Rows, capacity int, total *int64) ([]CustomerRow, error) {
+	defer rows.Close()
+	out := make([]CustomerRow, 0, capacity)
+	for rows.Next() {
+		var r CustomerRow
+		dest := []any{&r.ID, &r.ConsoleID, &r.Name, &r.Domain, &r.TenantID, &r.Country, (*string)(&r.Channel),
+			&r.ContactName, &r.ContactEmail, &r.ContactPhone, &r.TOSAcceptedAt, &r.CreatedAt, &r.UpdatedAt, &r.NameKey, &r.ConsoleName, &r.DelegatedAdmin}
+		if total != nil {
+			dest = append(dest, total)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// customerSortKeys are the keyset's columns, as the first page's inner
+// query selects them, and its order over them.
+func customerSortKeys(sort models.CustomerSort) (cols, order string) {
+	if sort == models.SortByCreated {
+		return "customers.id, customers.created_at", "k.created_at DESC, k.id DESC"
+	}
+	return "customers.id, customers.name_key", "k.name_key, k.id"
+}
+
+// ListCustomers returns one keyset page of the actor's customers, in one
+// statement whatever the page:
+//
+//   - a first page reads the keys of up to cap+1 matching rows (an index-only
+//     scan of the sort index when nothing else filters), counts them with a
+//     window, keeps the first PageSize+1 and joins their rows: the page and
+//     its capped count (CountCap, SearchCountCap for a free-text search) in
+//     one round trip and one plan;
+//   - a later page reads PageSize+1 rows from its cursor (the row past the
+//     page says there is a next one) and takes the count the first page put
+//     in the cursor.
 func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.CustomerFilter, cursor string) (models.Page[CustomerRow], error) {
 	var page models.Page[CustomerRow]
 	if err := canListCustomers(a); err != nil {
 		return page, err
 	}
 	after, has := models.DecodeCursor(cursor)
-	q := customerKeyset(s.customerQuery(ctx, a, f), f.Sort, after, has).
-		Select("customers.*, coalesce(consoles.name, '') AS console_name").
-		Joins("LEFT JOIN consoles ON consoles.id = customers.console_id").
-		Limit(models.PageSize + 1)
-	var rows []CustomerRow
-	if err := q.Find(&rows).Error; err != nil {
+	limit := models.CountCap
+	if strings.TrimSpace(f.Query) != "" {
+		limit = models.SearchCountCap
+	}
+	carriedTotal, carriedMany, carried := models.CarriedCount(after)
+	var rs *sql.Rows
+	var err error
+	var total int64
+	if !has {
+		keys, order := customerSortKeys(f.Sort)
+		inner := customerKeyset(s.customerQuery(ctx, a, f), f.Sort, after, false).Select(keys).Limit(limit + 1)
+		counted := s.db.Table("(?) AS k", inner).Select("k.*, count(*) OVER () AS list_total").
+			Order(order).Limit(models.PageSize + 1)
+		rs, err = s.db.WithContext(ctx).Table("(?) AS k", counted).
+			Select(customerListSelect(a) + ", k.list_total").
+			Joins("JOIN customers ON customers.id = k.id").
+			Joins("LEFT JOIN consoles ON consoles.id = customers.console_id").
+			Order(order).Rows()
+	} else {
+		rs, err = customerKeyset(s.customerQuery(ctx, a, f), f.Sort, after, has).
+			Select(customerListSelect(a)).
+			Joins("LEFT JOIN consoles ON consoles.id = customers.console_id").
+			Limit(models.PageSize + 1).Rows()
+	}
+	if err != nil {
 		return page, fmt.Errorf("list customers: %w", err)
 	}
-	rows, err := s.withDelegatedCustomers(ctx, a, f, after, has, rows) // R-ROLE-6's exception (delegated_admin.go)
+	var totalDest *int64
+	if !has {
+		totalDest = &total
+	}
+	rows, err := scanCustomerRows(rs, models.PageSize+1, totalDest)
+	if err != nil {
+		return page, fmt.Errorf("list customers: %w", err)
+	}
+	rows, delegated, err := s.withDelegatedCustomers(ctx, a, f, after, has, rows) // R-ROLE-6's exception (delegated_admin.go)
 	if err != nil {
 		return page, err
 	}
-	if len(rows) > models.PageSize {
+	full := len(rows) > models.PageSize
+	if full {
 		rows = rows[:models.PageSize]
-		page.Next = customerCursor(f.Sort, rows[len(rows)-1]).Encode()
 	}
 	page.Items = rows
-	if !has && page.Next == "" {
-		page.Total = int64(len(rows))
-		return page, nil
+	switch {
+	case !has:
+		page.Total, page.Many = total, total > int64(limit)
+		if page.Many {
+			page.Total = int64(limit)
+		}
+		if delegated { // counted here once, then carried by the cursor
+			if page.Total, page.Many, err = s.countDelegatedCustomers(ctx, a, f, page.Total, page.Many, limit); err != nil {
+				return page, err
+			}
+		}
+	case carried:
+		page.Total, page.Many = carriedTotal, carriedMany
+	default: // a cursor from before counts were carried
+		if page.Total, page.Many, err = cappedCountTo(s.customerQuery(ctx, a, f), limit); err != nil {
+			return page, err
+		}
 	}
-	total, many, err := cappedCount(s.customerQuery(ctx, a, f))
-	if err != nil {
-		return page, err
+	if full {
+		next := customerCursor(f.Sort, rows[len(rows)-1])
+		next.N = models.CarryCount(page.Total, page.Many)
+		page.Next = next.Encode()
 	}
-	if total, many, err = s.countDelegatedCustomers(ctx, a, f, total, many); err != nil {
-		return page, err
-	}
-	page.Total, page.Many = total, many
 	return page, nil
 }
 
 // cappedCount counts at most CountCap+1 rows: an exact COUNT(*) over a large
 // list costs many times the page itself, so past the cap we say "many".
-func cappedCount(q *gorm.DB) (int64, bool, error) {
+func cappedCount(q *gorm.DB) (int64, bool, error) { return cappedCountTo(q, models.CountCap) }
+
+// cappedCountTo is cappedCount with another cap.
+func cappedCountTo(q *gorm.DB, limit int) (int64, bool, error) {
 	var n int64
-	sub := q.Select("1").Limit(models.CountCap + 1)
+	sub := q.Select("1").Limit(limit + 1)
 	if err := q.Session(&gorm.Session{NewDB: true}).Table("(?) AS capped", sub).Count(&n).Error; err != nil {
 		return 0, false, fmt.Errorf("count: %w", err)
 	}
-	if n > models.CountCap {
-		return models.CountCap, true, nil
+	if n > int64(limit) {
+		return int64(limit), true, nil
 	}
 	return n, false, nil
 }
@@ -196,12 +296,55 @@ func (s *Store) GetCustomer(ctx context.Context, a models.Actor, id int64) (Cust
 	return c, notFound(err)
 }
 
+// CustomerPage is what the customer page shows.
+type CustomerPage struct {
+	Customer      CustomerRow
+	Subscriptions []models.Subscription
+	Audit         models.Page[models.AuditEvent]
+	// DelegatedAdmin is the delegated-admin panel, for a console (R-PK-2).
+	DelegatedAdmin *DelegatedAdminPanel
+}
+
+// LoadCustomerPage reads the customer page in one read-only transaction:
+// the customer (which checks the actor may see it), its subscriptions and
+// the first page of its audit trail and, for a console, the delegated-admin
+// panel: statements seeing one state.
+func (s *Store) LoadCustomerPage(ctx context.Context, a models.Actor, id int64) (CustomerPage, error) {
+	var out CustomerPage
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		in := s.within(tx)
+		var err error
+		if out.Customer, err = in.GetCustomer(ctx, a, id); err != nil {
+			return err
+		}
+		if out.Subscriptions, err = in.customerSubscriptions(ctx, a, id); err != nil {
+			return err
+		}
+		if out.Audit, err = in.ListAudit(ctx, a, models.AuditFilter{RecordType: "customer", RecordID: id}, ""); err != nil {
+			return err
+		}
+		if a.OrgKind == models.OrgConsole {
+			panel, err := in.delegatedAdminPanel(ctx, a, id)
+			out.DelegatedAdmin = &panel
+			return err
+		}
+		return nil
+	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	return out, err
+}
+
 // CustomerSubscriptions lists a customer's subscriptions with their product,
 // in one query.
 func (s *Store) CustomerSubscriptions(ctx context.Context, a models.Actor, customerID int64) ([]models.Subscription, error) {
 	if _, err := s.GetCustomer(ctx, a, customerID); err != nil {
 		return nil, err
 	}
+	return s.customerSubscriptions(ctx, a, customerID)
+}
+
+// customerSubscriptions is CustomerSubscriptions once the customer is known
+// to be the actor's.
+func (s *Store) customerSubscriptions(ctx context.Context, a models.Actor, customerID int64) ([]models.Subscription, error) {
 	q := s.db.WithContext(ctx).Joins("Product").Where("subscriptions.customer_id = ?", customerID)
 	if a.OrgKind == models.OrgConsole {
 		// A console sees the subscriptions it sells, not another reseller's.

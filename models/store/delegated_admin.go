@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -67,44 +66,32 @@ func (s *Store) delegatedArm(ctx context.Context, a models.Actor, f models.Custo
 		Where("customers.console_id IS DISTINCT FROM ?", a.OrgID)
 }
 
-// withDelegatedCustomers merges the extra arm into a page of the console's
-// own customers (PageSize+1 rows in list order), and marks the own customers
-// that granted delegated admin too.
-func (s *Store) withDelegatedCustomers(ctx context.Context, a models.Actor, f models.CustomerFilter, after models.Cursor, has bool, rows []CustomerRow) ([]CustomerRow, error) {
+// withDelegatedCustomers merges the extra arm (customers of other consoles,
+// or direct ones, that granted this console delegated admin) into a page of
+// the console's own customers (PageSize+1 rows in list order); the own
+// customers that granted it are marked by the page's statement
+// (customerListSelect). It says whether the arm found any, so the first
+// page counts them too.
+func (s *Store) withDelegatedCustomers(ctx context.Context, a models.Actor, f models.CustomerFilter, after models.Cursor, has bool, rows []CustomerRow) ([]CustomerRow, bool, error) {
 	if a.OrgKind != models.OrgConsole {
-		return rows, nil
+		return rows, false, nil
 	}
 	var extra []CustomerRow
 	if err := customerKeyset(s.delegatedArm(ctx, a, f), f.Sort, after, has).
 		Select("customers.*, coalesce(consoles.name, '') AS console_name, true AS delegated_admin").
 		Joins("LEFT JOIN consoles ON consoles.id = customers.console_id").
 		Limit(models.PageSize + 1).Find(&extra).Error; err != nil {
-		return nil, fmt.Errorf("list delegated customers: %w", err)
-	}
-	if len(rows) > 0 {
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
-		}
-		var granted []int64
-		if err := s.db.WithContext(ctx).Model(&models.DelegatedAdminRelationship{}).
-			Where("console_id = ? AND state = ? AND customer_id IN ?", a.OrgID, models.DAAccepted, ids).
-			Pluck("customer_id", &granted).Error; err != nil {
-			return nil, fmt.Errorf("mark delegated customers: %w", err)
-		}
-		for i := range rows {
-			rows[i].DelegatedAdmin = slices.Contains(granted, rows[i].ID)
-		}
+		return nil, false, fmt.Errorf("list delegated customers: %w", err)
 	}
 	if len(extra) == 0 {
-		return rows, nil
+		return rows, false, nil
 	}
 	merged := append(rows, extra...)
 	sort.SliceStable(merged, func(i, j int) bool { return customerBefore(f.Sort, merged[i], merged[j]) })
 	if len(merged) > models.PageSize+1 {
 		merged = merged[:models.PageSize+1]
 	}
-	return merged, nil
+	return merged, true, nil
 }
 
 // customerBefore is the list's order (customerKeyset's ORDER BY).
@@ -124,17 +111,17 @@ func customerBefore(by models.CustomerSort, x, y CustomerRow) bool {
 }
 
 // countDelegatedCustomers adds the extra arm to the list's capped count.
-func (s *Store) countDelegatedCustomers(ctx context.Context, a models.Actor, f models.CustomerFilter, total int64, many bool) (int64, bool, error) {
+func (s *Store) countDelegatedCustomers(ctx context.Context, a models.Actor, f models.CustomerFilter, total int64, many bool, limit int) (int64, bool, error) {
 	if a.OrgKind != models.OrgConsole || many {
 		return total, many, nil
 	}
-	n, m, err := cappedCount(s.delegatedArm(ctx, a, f))
+	n, m, err := cappedCountTo(s.delegatedArm(ctx, a, f), limit)
 	if err != nil {
 		return total, many, err
 	}
 	total += n
-	if m || total > models.CountCap {
-		return models.CountCap, true, nil
+	if m || total > int64(limit) {
+		return int64(limit), true, nil
 	}
 	return total, false, nil
 }
@@ -203,10 +190,17 @@ func (s *Store) DelegatedAdminPanelOf(ctx context.Context, a models.Actor, custo
 	if a.OrgKind != models.OrgConsole {
 		return p, models.Forbidden()
 	}
-	db := s.db.WithContext(ctx)
-	if _, err := ownCustomer(db, a, customerID); err != nil {
+	if _, err := ownCustomer(s.db.WithContext(ctx), a, customerID); err != nil {
 		return p, err
 	}
+	return s.delegatedAdminPanel(ctx, a, customerID)
+}
+
+// delegatedAdminPanel is DelegatedAdminPanelOf once the customer is known to
+// be the console's (the customer page reads it in its own transaction).
+func (s *Store) delegatedAdminPanel(ctx context.Context, a models.Actor, customerID int64) (DelegatedAdminPanel, error) {
+	var p DelegatedAdminPanel
+	db := s.db.WithContext(ctx)
 	var c models.Console
 	if err := db.Take(&c, a.OrgID).Error; err != nil {
 		return p, notFound(err)

@@ -31,6 +31,9 @@ type AuthSession struct {
 	Step            models.SignInStep
 	HasSecondFactor bool
 	SecondFactorAt  *time.Time
+	// Unread is the user's unread notices for the bell, counted up to
+	// UnreadCap+1 in the session's own query (one round trip per request).
+	Unread int
 }
 
 // secondFactorRow is a user's authenticator.
@@ -82,11 +85,15 @@ func (s *Store) AuthSession(ctx context.Context, token string) (AuthSession, err
 		HasSecondFactor    bool
 		OrgName            string
 		TermAdminsOnly     bool // R-PK-4: the customer's subscriptions are disabled
+		Unread             int
 	}
+	// One round trip: the session, its user, the user's organisation name
+	// for the top bar, and the bell's unread count (bounded, as UnreadCount).
 	res := s.db.WithContext(ctx).Raw(`SELECT u.*, s.created_at AS sess_created_at, s.last_seen_at AS sess_last_seen_at,
 		s.revoked_at AS sess_revoked_at, s.pending AS sess_pending, s.second_factor_at AS sess_second_factor_at,
 		(f.confirmed_at IS NOT NULL) AS has_second_factor, coalesce(c.name, cu.name, '') AS org_name,
-		`+termAdminsOnlySQL+` AS term_admins_only
+		`+termAdminsOnlySQL+` AS term_admins_only,
+		(SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL LIMIT `+unreadLimit+`) x) AS unread
 		FROM user_sessions s JOIN users u ON u.id = s.user_id
 		LEFT JOIN user_second_factors f ON f.user_id = u.id
 		LEFT JOIN consoles c ON c.id = u.organisation_id
@@ -107,7 +114,7 @@ func (s *Store) AuthSession(ctx context.Context, token string) (AuthSession, err
 		s.db.WithContext(ctx).Model(&UserSession{}).Where("id_hash = ?", h).Update("last_seen_at", now)
 	}
 	return AuthSession{User: row.User, OrgName: row.OrgName, Step: models.SessionStep(stored, row.Role, row.HasSecondFactor),
-		HasSecondFactor: row.HasSecondFactor, SecondFactorAt: row.SessSecondFactorAt}, nil
+		HasSecondFactor: row.HasSecondFactor, SecondFactorAt: row.SessSecondFactorAt, Unread: row.Unread}, nil
 }
 
 // markSignInStep records, in the sign-in's transaction, what the new session

@@ -119,6 +119,10 @@ func uniqueIDs(ids []int64) []int64 {
 // UnreadCap is how far the bell counts unread notices.
 const UnreadCap = 99
 
+// unreadLimit is UnreadCap+1 as an SQL literal (a constant LIMIT lets
+// PostgreSQL keep one generic plan for the session's query).
+const unreadLimit = "100"
+
 // UnreadCount is the number of the actor's unread notices, for the bell,
 // at most UnreadCap+1.
 func (s *Store) UnreadCount(ctx context.Context, a models.Actor) (int, error) {

@@ -83,7 +83,31 @@ func Open(ctx context.Context, dsn string, maxConns int32) (*pgxpool.Pool, *gorm
 		pool.Close()
 		return nil, nil, fmt.Errorf("open gorm: %w", err)
 	}
+	db.ClauseBuilders["LIMIT"] = literalLimit
 	return pool, db, nil
+}
+
+// literalLimit writes LIMIT and OFFSET as integer literals instead of bind
+// parameters. With LIMIT $n PostgreSQL cannot cost a generic plan for a
+// prepared statement and re-plans a list's page query on every call; with
+// a constant it keeps one plan (docs/BENCH.md).
+func literalLimit(c clause.Clause, b clause.Builder) {
+	l, ok := c.Expression.(clause.Limit)
+	if !ok {
+		c.Build(b)
+		return
+	}
+	if l.Limit != nil && *l.Limit >= 0 {
+		b.WriteString("LIMIT ")
+		b.WriteString(strconv.Itoa(*l.Limit))
+	}
+	if l.Offset > 0 {
+		if l.Limit != nil && *l.Limit >= 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("OFFSET ")
+		b.WriteString(strconv.Itoa(l.Offset))
+	}
 }
 
 // Migrate applies every pending migration.
@@ -99,6 +123,14 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 }
 
 // tx runs fn in one transaction with the clock read once.
+// within is the store reading and writing through tx: the store's read
+// methods, called on it, run inside that transaction.
+func (s *Store) within(tx *gorm.DB) *Store {
+	in := *s
+	in.db = tx
+	return &in
+}
+
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
 	now := s.Now()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, now) })
