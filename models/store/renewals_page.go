@@ -61,56 +61,26 @@ func renewalCursor(r models.RenewalRow) models.Cursor {
 	return models.Cursor{Key: fmt.Sprintf("%d|%s", r.RenewalRank(), r.EndDate.Format(time.DateOnly)), ID: r.ID}
 }
 
+// renewalList is the Renewals page's list of the filter.
+func (s *Store) renewalList(ctx context.Context, a models.Actor, f models.RenewalFilter) keysetList[models.RenewalRow] {
+	return keysetList[models.RenewalRow]{
+		query:  func() (*gorm.DB, error) { return s.renewalQuery(ctx, a, f) },
+		rows:   renewalRows,
+		cursor: renewalCursor,
+	}
+}
+
 // ListRenewals returns one keyset page of the console's renewals in the
 // filter's window, commitments first, and a capped count.
 func (s *Store) ListRenewals(ctx context.Context, a models.Actor, f models.RenewalFilter, cursor string) (models.Page[models.RenewalRow], error) {
-	var page models.Page[models.RenewalRow]
-	q, err := s.renewalQuery(ctx, a, f)
-	if err != nil {
-		return page, err
-	}
-	after, has := models.DecodeCursor(cursor)
-	rows, err := renewalRows(q, after, has, models.PageSize+1)
-	if err != nil {
-		return page, err
-	}
-	if len(rows) > models.PageSize {
-		rows = rows[:models.PageSize]
-		page.Next = renewalCursor(rows[len(rows)-1]).Encode()
-	}
-	page.Items = rows
-	if !has && page.Next == "" {
-		page.Total = int64(len(rows))
-		return page, nil
-	}
-	q, _ = s.renewalQuery(ctx, a, f)
-	page.Total, page.Many, err = cappedCount(q)
-	return page, err
+	return s.renewalList(ctx, a, f).page(cursor)
 }
 
 // ExportRenewals streams every renewal of the filter, in batches, and
 // records the export in the audit log.
 func (s *Store) ExportRenewals(ctx context.Context, a models.Actor, f models.RenewalFilter, emit func(models.RenewalRow) error) error {
-	var after models.Cursor
-	has := false
-	for {
-		q, err := s.renewalQuery(ctx, a, f)
-		if err != nil {
-			return err
-		}
-		rows, err := renewalRows(q, after, has, 1000)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if err := emit(r); err != nil {
-				return err
-			}
-		}
-		if len(rows) < 1000 {
-			break
-		}
-		after, has = renewalCursor(rows[len(rows)-1]), true
+	if err := s.renewalList(ctx, a, f).export(emit); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		return audit(tx, auditEntry{Actor: a, At: now, Action: "renewals.exported", RecordType: "organisation",

@@ -71,56 +71,26 @@ func subscriptionCursor(r models.SubscriptionRow) models.Cursor {
 	return models.Cursor{Key: r.EndDate.Format(time.DateOnly), ID: r.ID}
 }
 
+// subscriptionList is the subscriptions list of the filter.
+func (s *Store) subscriptionList(ctx context.Context, a models.Actor, f models.SubscriptionFilter) keysetList[models.SubscriptionRow] {
+	return keysetList[models.SubscriptionRow]{
+		query:  func() (*gorm.DB, error) { return s.subscriptionQuery(ctx, a, f) },
+		rows:   subscriptionRows,
+		cursor: subscriptionCursor,
+	}
+}
+
 // ListSubscriptions returns one keyset page of the console's subscriptions,
 // soonest renewal first: the page and a capped count.
 func (s *Store) ListSubscriptions(ctx context.Context, a models.Actor, f models.SubscriptionFilter, cursor string) (models.Page[models.SubscriptionRow], error) {
-	var page models.Page[models.SubscriptionRow]
-	q, err := s.subscriptionQuery(ctx, a, f)
-	if err != nil {
-		return page, err
-	}
-	after, has := models.DecodeCursor(cursor)
-	rows, err := subscriptionRows(q, after, has, models.PageSize+1)
-	if err != nil {
-		return page, err
-	}
-	if len(rows) > models.PageSize {
-		rows = rows[:models.PageSize]
-		page.Next = subscriptionCursor(rows[len(rows)-1]).Encode()
-	}
-	page.Items = rows
-	if !has && page.Next == "" {
-		page.Total = int64(len(rows))
-		return page, nil
-	}
-	q, _ = s.subscriptionQuery(ctx, a, f)
-	page.Total, page.Many, err = cappedCount(q)
-	return page, err
+	return s.subscriptionList(ctx, a, f).page(cursor)
 }
 
 // ExportSubscriptions streams every subscription of the filter, in batches,
 // and records the export in the audit log.
 func (s *Store) ExportSubscriptions(ctx context.Context, a models.Actor, f models.SubscriptionFilter, emit func(models.SubscriptionRow) error) error {
-	var after models.Cursor
-	has := false
-	for {
-		q, err := s.subscriptionQuery(ctx, a, f)
-		if err != nil {
-			return err
-		}
-		rows, err := subscriptionRows(q, after, has, 1000)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if err := emit(r); err != nil {
-				return err
-			}
-		}
-		if len(rows) < 1000 {
-			break
-		}
-		after, has = subscriptionCursor(rows[len(rows)-1]), true
+	if err := s.subscriptionList(ctx, a, f).export(emit); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		return audit(tx, auditEntry{Actor: a, At: now, Action: "subscriptions.exported", RecordType: "organisation",
