@@ -108,3 +108,77 @@ func TestDelegatedAdminPages(t *testing.T) {
 		t.Error("the customer's audit log does not name the console")
 	}
 }
+
+// Every partner route of a customer's Users tab (list, add, role, disable,
+// enable) answers 403 with the reason, and changes nothing, while the
+// customer's relationship with the console is not accepted: never offered,
+// offered and waiting, declined (R-PK-2).
+func TestDelegatedAdminUsersTabRefusedUntilAccepted(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	ctx := context.Background()
+	partner := s.SignedIn(t, "A:super_admin")
+	base := fmt.Sprintf("/console/customers/%d", s.CustomerA.ID)
+	viewer := s.Users["custA:customer_viewer"]
+	userCount := func() (n int64) {
+		s.Gorm.Raw("SELECT count(*) FROM users WHERE organisation_id = ?", s.CustomerA.ID).Scan(&n)
+		return n
+	}
+	viewerState := func() (st string) {
+		s.Gorm.Raw("SELECT role || '/' || coalesce(disabled_at::text, 'active') FROM users WHERE id = ?", viewer.ID).Scan(&st)
+		return st
+	}
+	users, state := userCount(), viewerState()
+	if users == 0 || state == "" {
+		t.Fatalf("the fixture's customer has no users to read (%d, %q)", users, state)
+	}
+
+	routes := []struct {
+		name, method, path string
+		form               url.Values
+	}{
+		{"list", http.MethodGet, base + "/users", nil},
+		{"add", http.MethodPost, base + "/users", url.Values{"name": {"Nadia New"}, "email": {"nadia@customer-a.example"},
+			"password": {"a-long-enough-password-1"}, "role": {string(models.RoleCustomerBilling)}}},
+		{"role", http.MethodPost, fmt.Sprintf("%s/users/%d/role", base, viewer.ID), url.Values{"role": {string(models.RoleCustomerAdmin)}}},
+		{"disable", http.MethodPost, fmt.Sprintf("%s/users/%d/disable", base, viewer.ID), nil},
+		{"enable", http.MethodPost, fmt.Sprintf("%s/users/%d/enable", base, viewer.ID), nil},
+	}
+	refused := func(t *testing.T, reason string) {
+		t.Helper()
+		for _, rt := range routes {
+			var r webtest.Response
+			if rt.method == http.MethodGet {
+				r = partner.Get(rt.path)
+			} else {
+				r = partner.Post(rt.path, rt.form)
+			}
+			if r.Status != http.StatusForbidden || !r.TestID("dap-reason") || !r.Has(reason) {
+				t.Errorf("%s %s: %d, want 403 with the reason %q", rt.method, rt.name, r.Status, reason)
+			}
+		}
+		if n, st := userCount(), viewerState(); n != users || st != state {
+			t.Errorf("a refused request changed the customer's users: %d users (was %d), viewer %s (was %s)", n, users, st, state)
+		}
+	}
+
+	t.Run("never offered", func(t *testing.T) {
+		refused(t, "Your console is not this customer")
+	})
+	if _, err := s.Store.SetCloudEssentials(ctx, s.Actor("desk:operator_admin"), s.ConsoleA.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := s.Store.OfferDelegatedAdmin(ctx, s.Actor("A:super_admin"), s.CustomerA.ID, "We will run your users.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("offered, awaiting the answer", func(t *testing.T) {
+		refused(t, "has not accepted your delegated-admin offer yet")
+	})
+	if _, err := s.Store.AnswerDelegatedAdmin(ctx, s.Actor("custA:customer_admin"), rel.ID, models.DADecline); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("declined", func(t *testing.T) {
+		refused(t, "Your console is not this customer")
+	})
+}

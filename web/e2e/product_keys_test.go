@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -13,7 +14,11 @@ import (
 // (a mistyped one gets its own message), reviews "Does everything look
 // right?", is done adding keys, and creates Contoso Ltd and its
 // administrator. The administrator follows the invitation link from the
-// email, sets a password and signs in (issue 11).
+// email, sets a password and signs in; the partner (its console enrolled in
+// cloud essentials by the desk) sends Contoso a delegated-admin offer, the
+// administrator accepts it in the portal, and the partner then adds a user
+// in Contoso's Users tab and finds Contoso marked "Delegated admin" in the
+// customers list (issue 11, R-PK-1 and R-PK-2).
 func TestRedeemProductKeysJourney(t *testing.T) {
 	e := start(t)
 	var e3 int64
@@ -21,6 +26,9 @@ func TestRedeemProductKeysJourney(t *testing.T) {
 	keys, err := e.Store.GenerateKeyCards(context.Background(), e.Actor("desk:operator_admin"), e.ConsoleA.ID,
 		models.KeyCardBatch{ProductID: e3, TermMonths: "12", Seats: "25", Count: "2"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Store.SetCloudEssentials(context.Background(), e.Actor("desk:operator_admin"), e.ConsoleA.ID, true); err != nil {
 		t.Fatal(err)
 	}
 
@@ -80,6 +88,7 @@ func TestRedeemProductKeysJourney(t *testing.T) {
 	if !strings.HasPrefix(p.path(), "/console/customers/") {
 		t.Fatalf("after Create my account: at %s, want the customer's page", p.path())
 	}
+	contoso := p.path()
 	p.contains("flash", "Contoso Ltd is set up")
 	p.contains("customer-name", "Contoso Ltd")
 	p.shot("redeem-done")
@@ -108,4 +117,49 @@ func TestRedeemProductKeysJourney(t *testing.T) {
 		t.Fatalf("a used link answers %d, want 410", st)
 	}
 	other.contains("invitation-dead", "already used")
+
+	// The partner offers Contoso delegated admin from the customer's page.
+	p.waitVisible("dap-panel")
+	p.submit("dap-offer-page")
+	p.atPath(contoso + "/delegated-admin")
+	p.fill("#f-message", "Northwind will manage your users: starters, leavers and roles.")
+	if st := p.submit("send-dap-offer"); st != http.StatusOK {
+		t.Fatalf("send the offer: status %d", st)
+	}
+	p.contains("flash", "Delegated-admin offer sent.")
+	p.contains("dap-state", "Offered, awaiting the customer's answer")
+
+	// Contoso's administrator, signed in above, accepts it in the portal.
+	a.submit("nav-delegated-admin")
+	a.atPath("/admin/delegated-admin")
+	a.contains("delegated-admin", "Console A")
+	if st := a.submit("dap-accept"); st != http.StatusOK {
+		t.Fatalf("accept: status %d", st)
+	}
+	a.contains("flash", "Delegated-admin offer accepted")
+	a.contains("dap-state", "Delegated admin")
+
+	// The partner now manages Contoso's users.
+	p.open(contoso + "/users")
+	p.contains("customer-users-title", "Contoso Ltd")
+	p.fill("#f-name", "Noor Newcomer")
+	p.fill("#f-email", "noor@contoso.example")
+	p.fill("#f-password", "a-long-enough-password-1")
+	p.choose("#f-role", "customer_billing")
+	if st := p.submit("add-customer-user"); st != http.StatusOK {
+		t.Fatalf("add a user: status %d", st)
+	}
+	p.contains("flash", "Noor Newcomer was added to the customer.")
+	if names := strings.Join(p.texts("user-name"), "|"); !strings.Contains(names, "Ada Admin") || !strings.Contains(names, "Noor Newcomer") {
+		t.Fatalf("Contoso's users are %q, want Ada Admin and Noor Newcomer", names)
+	}
+	p.shot("contoso-users")
+
+	// Contoso is marked in the console's customers list.
+	p.open("/console/customers?q=Contoso")
+	if n := p.count("customer-row"); n != 1 {
+		t.Fatalf("the customers list shows %d rows for Contoso, want 1", n)
+	}
+	p.contains("customer-row", "Contoso Ltd")
+	p.contains("customer-row", "Delegated admin")
 }
