@@ -429,6 +429,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			m.HTTP, m.AppUse, err = loadFromChild(ctx, appSpec)
 			pprof.StopCPUProfile()
 			f.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %w", p.Name, err)
+			}
 		} else {
 			m.HTTP, m.AppUse, err = loadFromChild(ctx, appSpec)
 		}
