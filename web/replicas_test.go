@@ -146,11 +146,14 @@ func TestTwoReplicas(t *testing.T) {
 	}
 	var enqueued []time.Time
 	one.Gorm.Raw("SELECT created_at FROM river_job WHERE kind = 'outbox_send' ORDER BY created_at").Scan(&enqueued)
-	for i := 1; i < len(enqueued); i++ {
-		// Two replicas each enqueuing the job would run it twice per
-		// period, the two copies moments apart.
-		if gap := enqueued[i].Sub(enqueued[i-1]); gap < period/2 {
-			t.Fatalf("the periodic job was enqueued twice within one period (%d and %d, %s apart)", i-1, i, gap)
+	// Two replicas each enqueuing the job would enqueue about two a period.
+	// One leader enqueues one a period; on a loaded machine a late tick may
+	// land close to the next one, so the test counts periods rather than
+	// gaps: at most one job per period elapsed, plus the first.
+	if len(enqueued) >= 2 {
+		span := enqueued[len(enqueued)-1].Sub(enqueued[0])
+		if most := int(span/period) + 2; len(enqueued) > most {
+			t.Fatalf("%d periodic jobs enqueued in %s (at most %d with one leader, period %s)", len(enqueued), span, most, period)
 		}
 	}
 }
