@@ -72,7 +72,7 @@ func (h *H) Customer(c echo.Context) error {
 		return err
 	}
 	v := customers.DetailView{Customer: cp.Customer, Subscriptions: cp.Subscriptions, Audit: cp.Audit.Items, Base: a.Role.Portal() + "/customers",
-		DelegatedAdmin: cp.DelegatedAdmin}
+		DelegatedAdmin: cp.DelegatedAdmin, Invitations: cp.Invitations, Now: h.Store.Now()}
 	return Render(c, http.StatusOK, customers.Detail(h.page(c, cp.Customer.Name), v))
 }
 
@@ -135,4 +135,21 @@ func (h *H) UpdateCustomer(c echo.Context) error {
 		return err
 	}
 	return h.redirect(c, fmt.Sprintf("/console/customers/%d", id), "Customer saved.")
+}
+
+// ResendInvitation sends a customer's administrator a new set-password link
+// (issue 11): the old link stops working.
+func (h *H) ResendInvitation(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	uid, err := pathID(c, "uid")
+	if err != nil {
+		return err
+	}
+	if _, err := h.Store.ResendInvitation(ctx(c), mustActor(c), id, uid); err != nil {
+		return err
+	}
+	return h.redirect(c, fmt.Sprintf("/console/customers/%d", id), "A new invitation was sent; the old link no longer works.")
 }

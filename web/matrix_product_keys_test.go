@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -27,6 +28,18 @@ FROM products WHERE sku = 'O365-E3' RETURNING id`, customer.ID, console.ID).Scan
 				t.Fatalf("matrix: office 365 subscription: %v", err)
 			}
 			m.Put("o365_subscription", tn, id)
+			// An administrator invited long ago who has not set a password:
+			// the console may send a new invitation (then 409 for 10 minutes).
+			var uid int64
+			if err := m.Gorm.Raw(`INSERT INTO users (organisation_id, email, name, password_hash, role, created_at, updated_at)
+VALUES (?, ?, 'Invited Admin', 'unset', 'customer_admin', now(), now()) RETURNING id`, customer.ID, "invited-"+strings.ToLower(tn)+"@matrix.example").Scan(&uid).Error; err != nil || uid == 0 {
+				t.Fatalf("matrix: invited admin: %v", err)
+			}
+			if err := m.Gorm.Exec(`INSERT INTO user_invitations (user_id, token_hash, expires_at, created_at)
+VALUES (?, sha256(?::bytea), '2000-01-08', '2000-01-01')`, uid, "matrix-invitation-"+tn).Error; err != nil {
+				t.Fatalf("matrix: invitation: %v", err)
+			}
+			m.Put("invited_admin", tn, uid)
 		}
 	})
 	redeem := []string{"*:super_admin", "*:admin_agent"}
@@ -44,6 +57,8 @@ FROM products WHERE sku = 'O365-E3' RETURNING id`, customer.ID, console.ID).Scan
 		matrixRow{Method: "POST", Path: "/console/product-keys/redeem/account", Allow: redeem, Status: http.StatusUnprocessableEntity},
 		matrixRow{Method: "GET", Path: "/console/subscriptions/:id/renew-with-key", Allow: redeem, Params: sub, Status: http.StatusOK},
 		matrixRow{Method: "POST", Path: "/console/subscriptions/:id/renew-with-key", Allow: redeem, Params: sub, Status: http.StatusUnprocessableEntity},
+		matrixRow{Method: "POST", Path: "/console/customers/:id/invitations/:uid/resend", Allow: redeem,
+			Params: map[string]string{"id": "customer", "uid": "invited_admin"}},
 		matrixRow{Method: "GET", Path: "/desk/consoles/:id/product-keys", Allow: deskKeys, Params: con, Status: http.StatusOK},
 		matrixRow{Method: "POST", Path: "/desk/consoles/:id/product-keys/generate", Allow: deskKeys, Params: con, Status: http.StatusUnprocessableEntity},
 		matrixRow{Method: "POST", Path: "/desk/consoles/:id/product-keys/import", Allow: deskKeys, Params: con, Status: http.StatusUnprocessableEntity},

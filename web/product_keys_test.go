@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -77,6 +78,21 @@ func TestRedeemWizardOverHTTP(t *testing.T) {
 	r = p.Post("/console/product-keys/redeem/account", url.Values{"country": {"GB"}, "org_name": {"Contoso Ltd"}, "admin_name": {"Ada"}, "admin_email": {"ada@contoso.example"}})
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/console/customers/") {
 		t.Fatalf("create my account: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	// The customer page lists the administrator's invitation, not accepted
+	// yet; a new one at once is refused (10 minutes), later it is sent.
+	custPage := r.Header.Get("Location")
+	r = p.Get(custPage)
+	m := regexp.MustCompile(`action="(/console/customers/\d+/invitations/\d+/resend)"`).FindStringSubmatch(r.Body)
+	if !r.TestID("invitation-row") || m == nil {
+		t.Fatal("the customer page does not list the invitation not accepted yet")
+	}
+	if r := p.Post(m[1], nil); r.Status != http.StatusConflict || !strings.Contains(r.Body, "less than 10 minutes ago") {
+		t.Fatalf("an immediate second invitation: %d", r.Status)
+	}
+	s.Clock.Advance(models.InvitationResendWait)
+	if r := p.Post(m[1], nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("a new invitation after 10 minutes: %d", r.Status)
 	}
 	// The key cards list shows them used, by their last five only.
 	r = p.Get("/console/product-keys?state=used")

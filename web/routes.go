@@ -294,6 +294,7 @@ func Routes(h *handlers.H, svc Service) []Route {
 		{GET, "/desk/consoles/:id/product-keys", h.DeskProductKeys, desk(models.PermDeskProductKeys)},
 		{POST, "/desk/consoles/:id/product-keys/generate", h.GenerateKeyCards, desk(models.PermDeskProductKeys)},
 		{POST, "/desk/consoles/:id/product-keys/import", h.ImportKeyCards, desk(models.PermDeskProductKeys)},
+		{POST, "/console/customers/:id/invitations/:uid/resend", h.ResendInvitation, console(models.PermRedeemKeys)},
 		{GET, "/invitations/:token", h.Invitation, public}, // the token is the authority
 		{POST, "/invitations/:token", h.AcceptInvitation, public},
 		// ---- Term end (issue 11, R-PK-3, R-PK-4, R-NOTE-2): the Renewals page, renewing or reactivating by direct billing ----

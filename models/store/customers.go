@@ -303,6 +303,9 @@ type CustomerPage struct {
 	Audit         models.Page[models.AuditEvent]
 	// DelegatedAdmin is the delegated-admin panel, for a console (R-PK-2).
 	DelegatedAdmin *DelegatedAdminPanel
+	// Invitations are the customer's administrators who have not set a
+	// password through their invitation yet, for its console.
+	Invitations []models.PendingInvitation
 }
 
 // LoadCustomerPage reads the customer page in one read-only transaction:
@@ -323,12 +326,16 @@ func (s *Store) LoadCustomerPage(ctx context.Context, a models.Actor, id int64) 
 		if out.Audit, err = in.ListAudit(ctx, a, models.AuditFilter{RecordType: "customer", RecordID: id}, ""); err != nil {
 			return err
 		}
-		if a.OrgKind == models.OrgConsole {
-			panel, err := in.delegatedAdminPanel(ctx, a, id)
-			out.DelegatedAdmin = &panel
+		if a.OrgKind != models.OrgConsole {
+			return nil
+		}
+		enrolled, pending, err := consoleSideFacts(tx.WithContext(ctx), a.OrgID, id)
+		if err != nil {
 			return err
 		}
-		return nil
+		panel, err := in.delegatedAdminPanelOf(ctx, a, id, enrolled)
+		out.DelegatedAdmin, out.Invitations = &panel, pending
+		return err
 	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	return out, err
 }

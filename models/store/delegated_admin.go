@@ -199,17 +199,21 @@ func (s *Store) DelegatedAdminPanelOf(ctx context.Context, a models.Actor, custo
 // delegatedAdminPanel is DelegatedAdminPanelOf once the customer is known to
 // be the console's (the customer page reads it in its own transaction).
 func (s *Store) delegatedAdminPanel(ctx context.Context, a models.Actor, customerID int64) (DelegatedAdminPanel, error) {
-	var p DelegatedAdminPanel
-	db := s.db.WithContext(ctx)
 	var c models.Console
-	if err := db.Take(&c, a.OrgID).Error; err != nil {
-		return p, notFound(err)
+	if err := s.db.WithContext(ctx).Take(&c, a.OrgID).Error; err != nil {
+		return DelegatedAdminPanel{}, notFound(err)
 	}
-	live, err := liveRelationship(db, a.OrgID, customerID, "")
+	return s.delegatedAdminPanelOf(ctx, a, customerID, c.CloudEssentials)
+}
+
+// delegatedAdminPanelOf is the panel once the console's enrolment is known.
+func (s *Store) delegatedAdminPanelOf(ctx context.Context, a models.Actor, customerID int64, enrolled bool) (DelegatedAdminPanel, error) {
+	var p DelegatedAdminPanel
+	live, err := liveRelationship(s.db.WithContext(ctx), a.OrgID, customerID, "")
 	if err != nil {
 		return p, err
 	}
-	p.Enrolled, p.Live, p.Block = c.CloudEssentials, live, models.DelegatedAdminOfferBlock(c.CloudEssentials, live)
+	p.Enrolled, p.Live, p.Block = enrolled, live, models.DelegatedAdminOfferBlock(enrolled, live)
 	return p, nil
 }
 

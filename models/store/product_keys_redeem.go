@@ -381,13 +381,8 @@ func (s *Store) CreateRedeemedAccount(ctx context.Context, a models.Actor, in mo
 			return fmt.Errorf("complete redemption draft: %w", err)
 		}
 
-		// The invitation email (never an in-app notice: the admin cannot sign in yet).
-		if err := tx.Create(&models.OutboxMessage{UserID: &admin.ID, ToEmail: admin.Email, ToName: admin.Name, Locale: "en",
-			Kind: models.NoticeGeneral, Title: "You are the administrator of {{.Org}}",
-			Body: "{{.Partner}} set up Office 365 for {{.Org}} and made you its administrator. Set your password with the link below; it works once and expires in 7 days.",
-			Args: models.ArgsFromPairs([]any{"Org", c.Name, "Partner", console.Name}).JSON(), Link: "/invitations/" + token,
-			Status: models.OutboxQueued, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
-			return fmt.Errorf("queue invitation email: %w", err)
+		if err := queueInvitationMail(tx, admin, c.Name, console.Name, token, now); err != nil {
+			return err
 		}
 
 		orgs := []int64{a.OrgID, c.ID}
@@ -577,4 +572,17 @@ func (s *Store) RenewWithKey(ctx context.Context, a models.Actor, subID int64, t
 				"term_months": card.TermMonths}, Orgs: []int64{a.OrgID, sub.CustomerID}})
 	})
 	return sub, err
+}
+
+// queueInvitationMail queues the email that carries an invitation's
+// set-password link (never an in-app notice: the person cannot sign in yet).
+func queueInvitationMail(tx *gorm.DB, u models.User, org, partner, token string, now time.Time) error {
+	if err := tx.Create(&models.OutboxMessage{UserID: &u.ID, ToEmail: u.Email, ToName: u.Name, Locale: u.Locale,
+		Kind: models.NoticeGeneral, Title: "You are the administrator of {{.Org}}",
+		Body: "{{.Partner}} set up Office 365 for {{.Org}} and made you its administrator. Set your password with the link below; it works once and expires in 7 days.",
+		Args: models.ArgsFromPairs([]any{"Org", org, "Partner", partner}).JSON(), Link: "/invitations/" + token,
+		Status: models.OutboxQueued, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
+		return fmt.Errorf("queue invitation email: %w", err)
+	}
+	return nil
 }
