@@ -6,9 +6,13 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"partnerconsole/models"
 )
 
 // TestNoInitFunctions keeps init() out of the console's code (issue 7 §2):
@@ -250,5 +254,39 @@ func TestPackageVarsFindsState(t *testing.T) {
 				t.Errorf("found %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// Every audit action the store writes by name is in models.AuditActions, the
+// audit log filter's suggestions: a new action is added there too. (Actions
+// built from a state, like "delegated_admin." + state, are listed by hand.)
+func TestAuditActionsListed(t *testing.T) {
+	listed := map[string]bool{}
+	for _, a := range models.AuditActions() {
+		listed[a] = true
+	}
+	literal := regexp.MustCompile(`"([a-z_]+\.[a-z_]+)"`)
+	files, err := filepath.Glob("models/store/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if !strings.Contains(strings.ToLower(line), "action") {
+				continue
+			}
+			for _, m := range literal.FindAllStringSubmatch(line, -1) {
+				if !listed[m[1]] {
+					t.Errorf("%s:%d: audit action %q is not in models.AuditActions", f, i+1, m[1])
+				}
+			}
+		}
 	}
 }
