@@ -51,7 +51,7 @@ func (h *H) Offers(c echo.Context) error {
 	v := offers.ListView{Filter: f, Page: page, Base: l.Base, OnFirst: l.OnFirst, CSVURL: l.CSVURL, FirstURL: l.FirstURL, NextURL: l.NextURL,
 		Products: products, CanCreate: a.Can(models.PermOffers) || a.Can(models.PermDirectOffers)}
 	if a.OrgKind != models.OrgCustomer {
-		if v.Customers, err = h.Store.OfferCustomers(ctx(c), a); err != nil {
+		if v.Customers, v.MoreCustomers, err = h.Store.OfferCustomers(ctx(c), a, f.CustomerID); err != nil {
 			return err
 		}
 	}
@@ -114,7 +114,7 @@ func (h *H) offerFormView(c echo.Context, f forms.OfferForm) (offers.FormView, e
 	a := mustActor(c)
 	v := offers.FormView{Form: f, Base: offersBase(a), Direct: a.OrgKind == models.OrgOperator}
 	var err error
-	if v.Customers, err = h.Store.OfferCustomers(ctx(c), a); err != nil {
+	if v.Customers, v.MoreCustomers, err = h.Store.OfferCustomers(ctx(c), a, f.CustomerID.Int64()); err != nil {
 		return v, err
 	}
 	if v.Products, err = h.Store.Products(ctx(c)); err != nil {

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"strings"
 	"testing"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -24,6 +25,47 @@ func TestPlainMessagesAnswerAsLocalize(t *testing.T) {
 					want = fill(id, nil)
 				}
 				if got := tr.T(id); got != want {
+					t.Errorf("T(%q) = %q, Localize says %q", id, got, want)
+				}
+			}
+		})
+	}
+}
+
+// T fills a message whose only actions are {{.Name}} placeholders by
+// substitution; it must say what Localize says with the same data, for
+// every such message of every locale, with values of several kinds.
+func TestFilledMessagesAnswerAsLocalize(t *testing.T) {
+	b := MustLoad()
+	for _, locale := range []string{"en", "fr", "ja"} {
+		t.Run(locale, func(t *testing.T) {
+			tr := b.For(locale, "UTC")
+			ids := []string{"{{.N}} min", "Not a message anyone wrote {{.N}}", "{{.N}} {{if .M}}x{{end}}", "{{.N}} and {{.Missing}}"}
+			for id := range Messages(locale) {
+				if strings.Contains(id, "{{") {
+					ids = append(ids, id)
+				}
+			}
+			for _, id := range ids {
+				var args []any
+				data := map[string]any{}
+				for i, m := range simpleAction.FindAllString(id, -1) {
+					name := m[3 : len(m)-2]
+					if name == "Missing" {
+						continue
+					}
+					var v any = "v" + name
+					if i%2 == 1 {
+						v = 42 + i
+					}
+					args = append(args, name, v)
+					data[name] = v
+				}
+				want, err := tr.l.Localize(&goi18n.LocalizeConfig{DefaultMessage: &goi18n.Message{ID: id, Other: id}, TemplateData: data})
+				if err != nil {
+					want = fill(id, args)
+				}
+				if got := tr.T(id, args...); got != want {
 					t.Errorf("T(%q) = %q, Localize says %q", id, got, want)
 				}
 			}

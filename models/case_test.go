@@ -319,3 +319,20 @@ func TestNoticeKindsHaveLabelsAndArgsRoundTrip(t *testing.T) {
 		t.Fatalf("args %v", back)
 	}
 }
+
+// CaseType.Label answers from a switch; it must name every type as its
+// spec does, and an unknown type by its value.
+func TestCaseTypeLabels(t *testing.T) {
+	for typ, spec := range CaseTypes() {
+		t.Run(string(typ), func(t *testing.T) {
+			if got := typ.Label(); got != spec.Label {
+				t.Errorf("Label() = %q, spec says %q", got, spec.Label)
+			}
+		})
+	}
+	t.Run("unknown", func(t *testing.T) {
+		if got := CaseType("nope").Label(); got != "nope" {
+			t.Errorf("Label() = %q", got)
+		}
+	})
+}

@@ -97,3 +97,34 @@ func TestPlanSummary(t *testing.T) {
 		t.Errorf("scans = %q, want %q", scans, want)
 	}
 }
+
+// The write path's script makes fresh what a second run of the same
+// transaction would collide on: the request's unique token, a UUID, the ids
+// INSERT … RETURNING gave (taken with \gset), the rotating offer id; a nil
+// []byte is NULL, JSON bytes are text, an empty string a literal.
+func TestWriteScriptMakesUniqueValuesFresh(t *testing.T) {
+	tenant := uuid.MustParse("6ba7b810-9dad-11d1-80b4-00c04fd430c8")
+	stmts := []statement{
+		{SQL: "INSERT INTO organisations (kind) VALUES ($1) RETURNING id", Vars: []any{"customer"}, Returned: 901},
+		{SQL: `INSERT INTO "customers" ("id","domain","tenant_id","phone") VALUES ($1,$2,$3,$4) RETURNING "id"`, Vars: []any{int64(901), "tokx0.bench.example", tenant, ""}, Returned: 901},
+		{SQL: `INSERT INTO "audit_events" ("record_id","before","after") VALUES ($1,$2,$3),($4,$5,$6) RETURNING "id"`,
+			Vars: []any{int64(901), []byte(nil), []byte(`{"domain":"tokx0.bench.example"}`), int64(7), []byte(nil), []byte(`{}`)}, Returned: 5},
+		{SQL: `UPDATE "offers" SET "state"=$1 WHERE "id" = $2`, Vars: []any{"accepted", int64(900000001)}},
+	}
+	script, defs, err := writeScript(stmts, writeSubst{Token: "tokx0", RotateID: 900000001, RotateLo: 900000002, RotateHi: 900000099})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "\\set u random(1, 1000000000000)\n\\set rot random(900000002, 900000099)\nBEGIN;\n" +
+		"INSERT INTO organisations (kind) VALUES (:s1p1) RETURNING id \\gset r1_\n" +
+		`INSERT INTO "customers" ("id","domain","tenant_id","phone") VALUES (:r1_id,replace(:s2p2::text, 'tokx0', :u::text)::text,gen_random_uuid(),'') RETURNING "id" \gset r2_` + "\n" +
+		`INSERT INTO "audit_events" ("record_id","before","after") VALUES (:r2_id,NULL,replace(:s3p3::text, 'tokx0', :u::text)::jsonb),(:s3p4,NULL,:s3p6) RETURNING "id";` + "\n" +
+		`UPDATE "offers" SET "state"=:s4p1 WHERE "id" = :rot;` + "\nCOMMIT;\n"
+	if script != want {
+		t.Errorf("script:\n%s\nwant:\n%s", script, want)
+	}
+	wantDefs := []string{"s1p1=customer", "s2p2=tokx0.bench.example", `s3p3={"domain":"tokx0.bench.example"}`, "s3p4=7", "s3p6={}", "s4p1=accepted"}
+	if !slices.Equal(defs, wantDefs) {
+		t.Errorf("defs = %q, want %q", defs, wantDefs)
+	}
+}

@@ -22,6 +22,10 @@ import (
 type statement struct {
 	SQL  string
 	Vars []any
+	// Returned is the id an INSERT … RETURNING gave back (0 otherwise):
+	// the write path's pgbench script takes it with \gset and uses it where
+	// later statements used the captured value.
+	Returned int64
 }
 
 // isRead tells whether the statement only reads (writes such as the
@@ -46,6 +50,9 @@ func (c *capture) register(db *gorm.DB) error {
 			return
 		}
 		st := statement{SQL: tx.Statement.SQL.String(), Vars: append([]any(nil), tx.Statement.Vars...)}
+		if strings.Contains(strings.ToUpper(st.SQL), "RETURNING") {
+			st.Returned = returnedID(tx)
+		}
 		c.mu.Lock()
 		c.stmts = append(c.stmts, st)
 		c.mu.Unlock()
@@ -67,6 +74,24 @@ func (c *capture) register(db *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// returnedID reads the id an INSERT … RETURNING wrote into its
+// destination: a *int64 (Raw(…).Scan(&id)) or a struct's ID field (Create).
+func returnedID(tx *gorm.DB) int64 {
+	if p, ok := tx.Statement.Dest.(*int64); ok && p != nil {
+		return *p
+	}
+	rv := tx.Statement.ReflectValue
+	for rv.IsValid() && rv.Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	if rv.IsValid() && rv.Kind() == reflect.Struct {
+		if f := rv.FieldByName("ID"); f.IsValid() && f.CanInt() {
+			return f.Int()
+		}
+	}
+	return 0
 }
 
 // record runs fn with capture on and returns the statements it ran.

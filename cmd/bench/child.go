@@ -26,6 +26,13 @@ type loadSpec struct {
 	Conc     int           `json:"conc"`
 	Warmup   time.Duration `json:"warmup"`
 	Duration time.Duration `json:"duration"`
+	// The write path: a POST of Form (each "{u}" replaced by a token unique
+	// to the request) with the CSRF token; each "{id}" of Path takes the
+	// next of IDs (each used once; a worker stops when they run out).
+	Method string  `json:"method,omitempty"`
+	Form   string  `json:"form,omitempty"`
+	CSRF   string  `json:"csrf,omitempty"`
+	IDs    []int64 `json:"ids,omitempty"`
 }
 
 // startLine is what the child prints when the measured window opens; the
@@ -41,11 +48,12 @@ func loadChild(ctx context.Context, in io.Reader, out io.Writer) error {
 	}
 	c := newClient(spec.Base, spec.Conc)
 	c.cookie = spec.Cookie
+	reqs := newRequester(spec)
 	if spec.Warmup > 0 {
-		c.hammer(ctx, spec.Path, spec.Conc, spec.Warmup)
+		c.hammer(ctx, reqs, spec.Conc, spec.Warmup)
 	}
 	fmt.Fprintln(out, startLine)
-	r := c.hammer(ctx, spec.Path, spec.Conc, spec.Duration)
+	r := c.hammer(ctx, reqs, spec.Conc, spec.Duration)
 	return json.NewEncoder(out).Encode(r)
 }
 

@@ -10,8 +10,10 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -93,7 +95,7 @@ func (c *client) signIn(email, password string) error {
 			return err
 		}
 	}
-	if res.StatusCode != http.StatusSeeOther || !(strings.HasPrefix(res.Header.Get("Location"), "/console") || strings.HasPrefix(res.Header.Get("Location"), "/desk")) {
+	if res.StatusCode != http.StatusSeeOther || !(strings.HasPrefix(res.Header.Get("Location"), "/console") || strings.HasPrefix(res.Header.Get("Location"), "/desk") || strings.HasPrefix(res.Header.Get("Location"), "/admin")) {
 		return fmt.Errorf("sign-in as %s: status %d, location %q", email, res.StatusCode, res.Header.Get("Location"))
 	}
 	u, _ := url.Parse(c.base)
@@ -168,9 +170,53 @@ func (c *client) follow(ctx context.Context, path string, n int) (string, error)
 	return path, nil
 }
 
-// hammer requests path from conc keep-alive workers for d and measures
-// every request. The loop ends at the deadline: no unbounded run.
-func (c *client) hammer(ctx context.Context, path string, conc int, d time.Duration) result {
+// requester builds the requests of one load: a GET of one path, or a
+// write (see loadSpec).
+type requester struct {
+	spec  loadSpec
+	nonce string
+	n     atomic.Int64
+}
+
+func newRequester(spec loadSpec) *requester {
+	return &requester{spec: spec, nonce: strconv.FormatInt(time.Now().UnixNano()%1e12, 36)}
+}
+
+// next builds one request; ok is false when the IDs ran out.
+func (q *requester) next(ctx context.Context, base, cookie string) (*http.Request, bool) {
+	if q.spec.Method != http.MethodPost {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+q.spec.Path, nil)
+		req.Header.Set("Cookie", cookie)
+		return req, true
+	}
+	k := q.n.Add(1) - 1
+	path := q.spec.Path
+	if strings.Contains(path, "{id}") {
+		if k >= int64(len(q.spec.IDs)) {
+			return nil, false
+		}
+		path = strings.ReplaceAll(path, "{id}", strconv.FormatInt(q.spec.IDs[k], 10))
+	}
+	form := strings.ReplaceAll(q.spec.Form, "{u}", q.nonce+"x"+strconv.FormatInt(k, 36))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+path, strings.NewReader(form))
+	req.Header.Set("Cookie", cookie)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-CSRF-Token", q.spec.CSRF)
+	return req, true
+}
+
+// ok tells whether a response is a success: 200 for a page, the redirect
+// after a write.
+func (q *requester) ok(status int) bool {
+	if q.spec.Method == http.MethodPost {
+		return status == http.StatusSeeOther
+	}
+	return status == http.StatusOK
+}
+
+// hammer sends the requester's requests from conc keep-alive workers for d
+// and measures every request. The loop ends at the deadline: no unbounded run.
+func (c *client) hammer(ctx context.Context, q *requester, conc int, d time.Duration) result {
 	deadline := time.Now().Add(d)
 	lats := make([][]time.Duration, conc)
 	errs := make([]int, conc)
@@ -185,8 +231,10 @@ func (c *client) hammer(ctx context.Context, path string, conc int, d time.Durat
 			buf := make([]time.Duration, 0, 1<<14)
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				t0 := time.Now()
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
-				req.Header.Set("Cookie", c.cookie)
+				req, more := q.next(ctx, c.base, c.cookie)
+				if !more {
+					break
+				}
 				res, err := c.http.Do(req)
 				if err != nil {
 					errs[w]++
@@ -195,7 +243,7 @@ func (c *client) hammer(ctx context.Context, path string, conc int, d time.Durat
 				_, err = io.Copy(io.Discard, res.Body)
 				res.Body.Close()
 				lat := time.Since(t0)
-				if err != nil || res.StatusCode != http.StatusOK {
+				if err != nil || !q.ok(res.StatusCode) {
 					errs[w]++
 					statuses[w] = res.StatusCode
 					continue

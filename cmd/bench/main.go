@@ -52,6 +52,7 @@ import (
 
 type options struct {
 	customers   int
+	rows        int
 	duration    time.Duration
 	warmup      time.Duration
 	concurrency int
@@ -63,6 +64,7 @@ type options struct {
 	dbConns     int
 	plans       string
 	cpuprofile  string
+	profilePage string
 	hold        time.Duration
 	only        string
 	keep        bool
@@ -72,6 +74,7 @@ type options struct {
 func main() {
 	var o options
 	flag.IntVar(&o.customers, "customers", 100000, "generated customers in the first demo console")
+	flag.IntVar(&o.rows, "rows", 10000, "rows copied into each other list (offers, audit log, cases, subscriptions, invoices, software orders)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each page is loaded (HTTP, then pgbench)")
 	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured HTTP load before each measurement")
 	flag.IntVar(&o.concurrency, "concurrency", 8, "concurrent keep-alive clients (and pgbench clients)")
@@ -83,8 +86,9 @@ func main() {
 	flag.IntVar(&o.dbConns, "db-conns", 20, "database pool size of the served console (DB_MAX_CONNS)")
 	flag.StringVar(&o.plans, "plans", "", "write every EXPLAIN ANALYZE plan to this file")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured HTTP load of the first page (the serving process only; the load runs in a child)")
+	flag.StringVar(&o.profilePage, "profile-page", "first", "the page --cpuprofile profiles")
 	flag.DurationVar(&o.hold, "hold", 0, "after seeding, print the database URL and keep it up this long (for psql), then exit without measuring")
-	flag.StringVar(&o.only, "pages", "", "comma-separated pages to measure (first,deep,newest,search,search-rare,domain); empty = all")
+	flag.StringVar(&o.only, "pages", "", "comma-separated pages to measure (first,deep,newest,search,search-rare,domain,offers,audit,desk-cases,subscriptions,invoices,software-orders,create-customer,accept-offer); empty = all")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary database folder")
 	flag.BoolVar(&o.quick, "quick", false, "a smoke run in well under a minute: 3000 customers, short loads, depth 5 (figures mean little)")
 	child := flag.Bool("load-child", false, "internal: run as the load generator (spec on stdin)")
@@ -130,6 +134,9 @@ func (o *options) quickDefaults(set map[string]bool) {
 	}
 	if !set["depth"] {
 		o.depth = 5
+	}
+	if !set["rows"] {
+		o.rows = 300
 	}
 	if !set["search-rare"] {
 		o.rare = "000123"
@@ -238,6 +245,10 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if err := st.SeedBulkCustomers(ctx, con.ID, o.customers); err != nil {
 		return err
 	}
+	missing, err := seedVolume(ctx, db, con.ID, o.rows)
+	if err != nil {
+		return err
+	}
 	seedTook := time.Since(tSeed)
 	// Steady state, as autovacuum leaves a live database: the bulk insert
 	// left the trigram index's pending list full and no visibility map.
@@ -294,6 +305,33 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return fmt.Errorf("deep page: %w", err)
 	}
 	deepTook := time.Since(tDeep)
+	// The other lists' deep pages: half-way through their rows.
+	otherDepth := max(1, min(o.depth, o.rows/models.PageSize/2))
+	type listPage struct {
+		name, path, what string
+		desk             bool
+	}
+	lists := []listPage{
+		{"offers", "/console/offers", "offers", false},
+		{"audit", "/console/audit", "the console's audit log", false},
+		{"desk-cases", "/desk/cases", "the desk's case queue", true},
+		{"subscriptions", "/console/subscriptions", "the console's subscriptions", false},
+		{"invoices", "/console/invoices", "the console's invoices", false},
+		{"software-orders", "/console/software-orders", "the console's software orders", false},
+	}
+	var listPages []page
+	for _, l := range lists {
+		lc := c
+		if l.desk {
+			lc = deskC
+		}
+		listPages = append(listPages, page{l.name, l.path, l.what + ", first page", l.desk, "<table"})
+		dp, err := lc.follow(ctx, l.path, otherDepth)
+		if err != nil {
+			return fmt.Errorf("%s deep page: %w", l.name, err)
+		}
+		listPages = append(listPages, page{l.name + "-deep", dp, fmt.Sprintf("%s, page %d (keyset cursor)", l.what, otherDepth+1), l.desk, "<table"})
+	}
 
 	// The reference server, on another loopback port, with its own pool.
 	refPool, err := openRefPool(ctx, srv.URL(dbName), int32(o.dbConns))
@@ -328,6 +366,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	fmt.Fprintf(out, "- load: %d keep-alive clients, %s per page after %s warm-up; pgbench -n -M prepared -c %d -j %d -T %d\n",
 		o.concurrency, o.duration, o.warmup, o.concurrency, o.jobs, int(o.duration.Seconds()))
 	fmt.Fprintf(out, "- load average at start: %s\n", loadAvg())
+	fmt.Fprintf(out, "- other lists: %d rows copied into each of offers, audit_events, support_cases, subscriptions, invoices, software_orders (no source row: %v); their deep page is page %d\n",
+		o.rows, missing, otherDepth+1)
 	fmt.Fprintf(out, "- deep page: followed %d 'next page' links (row %d onwards) in %s\n\n",
 		o.depth, o.depth*models.PageSize, deepTook.Round(time.Millisecond))
 
@@ -339,10 +379,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		{"search", "/console/customers?q=" + o.search, fmt.Sprintf("customers, search %q (name, broad)", o.search), false, custMark},
 		{"search-rare", "/console/customers?q=" + o.rare, fmt.Sprintf("customers, search %q (name, narrow)", o.rare), false, custMark},
 		{"domain", "/console/customers?q=" + o.domain, fmt.Sprintf("customers, search %q (domain prefix)", o.domain), false, custMark},
-		{"offers", "/console/offers", "offers, first page (demo data)", false, "<table"},
-		{"audit", "/console/audit", "the console's audit log, first page", false, `data-testid="audit-row"`},
-		{"desk-cases", "/desk/cases", "the desk's case queue (demo data)", true, "<table"},
 	}
+	pages = append(pages, listPages...)
 	if o.only != "" {
 		want := map[string]bool{}
 		for _, n := range strings.Split(o.only, ",") {
@@ -418,7 +456,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 
 		meter.start()
 		appSpec := loadSpec{Base: cfg.BaseURL, Path: p.Path, Cookie: pc.cookie, Conc: o.concurrency, Warmup: o.warmup, Duration: o.duration}
-		if o.cpuprofile != "" && p.Name == "first" {
+		if o.cpuprofile != "" && p.Name == o.profilePage {
 			f, err := os.Create(o.cpuprofile)
 			if err != nil {
 				return err
@@ -464,6 +502,14 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		all = append(all, m)
 	}
 
+	var writes []measured
+	if o.only == "" || strings.Contains(o.only, "create-customer") || strings.Contains(o.only, "accept-offer") {
+		wb := writeBench{o: o, out: out, capt: &capt, db: db, meter: meter, pgbenchBin: pgbenchBin, srv: srv, dbName: dbName, workDir: workDir, base: cfg.BaseURL}
+		if writes, err = wb.run(ctx, c); err != nil {
+			return err
+		}
+	}
+
 	fmt.Fprintf(out, "## Results (%d customers, %d clients, %s each)\n\n", listed, o.concurrency, o.duration)
 	fmt.Fprintln(out, "| page | SQL/req | app req/s | ref req/s | app ÷ ref | app p50 / p99 | ref p50 / p99 | server CPU/req app / ref | CPU app ÷ ref | allocs/req app / ref | KB alloc/req app | pgbench tps | app ÷ pgbench | others' CPU |")
 	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -478,6 +524,19 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	fmt.Fprintln(out, "server CPU/req: CPU (user+system, getrusage) of the serving process only, per request; the load generator runs in a child process. allocs: Go heap allocations of the serving process per request.")
 	fmt.Fprintln(out, "others' CPU: share of the machine's CPU used by processes outside this run (not this process, its children, its PostgreSQL) while the page was measured; above a few % the throughput columns are understated.")
 	fmt.Fprintln(out)
+	if len(writes) > 0 {
+		fmt.Fprintln(out, "### The write path (goal 6: ≥ 0.5 of pgbench)")
+		fmt.Fprintln(out)
+		fmt.Fprintln(out, "| write | SQL/tx | app req/s | app p50 / p99 | server CPU/req | allocs/req | pgbench tps | pgbench p50 / p99 | app ÷ pgbench | others' CPU |")
+		fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|")
+		for _, m := range writes {
+			appCPU, appAllocs, _ := m.AppUse.perReq(m.HTTP.N)
+			fmt.Fprintf(out, "| %s | %d | %.0f | %s / %s | %s | %.0f | %.0f | %s / %s | %.2f | %.0f %% |\n",
+				m.Name, len(m.Stmts), m.HTTP.RPS, ms(m.HTTP.P50), ms(m.HTTP.P99), ms(appCPU), appAllocs, m.PG.RPS, ms(m.PG.P50), ms(m.PG.P99), ratio(m.HTTP.RPS, m.PG.RPS), m.Others)
+		}
+		fmt.Fprintln(out, "\npgbench runs the statements the request ran (session row included) as one transaction, with the new customer's unique values, the tenant UUID, the ids INSERT … RETURNING gave and the accepted offer's id made fresh per transaction.")
+		fmt.Fprintln(out)
+	}
 	if f, s := find(all, "first"), find(all, "search"); f != nil && s != nil {
 		fmt.Fprintf(out, "Broad search ÷ first page: app %.2f×, reference %.2f× (throughput).\n", s.HTTP.RPS/f.HTTP.RPS, ratio(s.Ref.RPS, f.Ref.RPS))
 	}

@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	switch cmd {
 	case "serve":
+		applyServeGC(getenv) // GOGC=200, GOMEMLIMIT=256MiB unless set (gc.go)
 		return serve(ctx, cfg, log, stdout)
 	case "migrate":
 		return withDB(ctx, cfg, log, func(st *store.Store, _ *gorm.DB) error {

@@ -74,6 +74,14 @@ func caseKeyset(q *gorm.DB, sort string, after models.Cursor, has bool) *gorm.DB
 
 const caseRowSelect = "support_cases.*, coalesce(customers.name, '') AS customer_name, consoles.name AS console_name, coalesce(assignee.name, '') AS assignee_name"
 
+// caseListSelect is caseRowSelect without what a list never shows: the
+// description (up to 10 000 characters) and the type's fields (JSON decoded
+// per row); a list row leaves them empty, the case page reads them.
+const caseListSelect = "support_cases.id, support_cases.console_id, support_cases.customer_id, support_cases.type, support_cases.state, support_cases.impact, " +
+	"support_cases.title, support_cases.amount_minor, support_cases.currency, support_cases.contact_name, support_cases.contact_email, support_cases.contact_phone, " +
+	"support_cases.filed_by_id, support_cases.filed_by_name, support_cases.assignee_id, support_cases.version, support_cases.closed_at, support_cases.created_at, support_cases.updated_at, " +
+	"coalesce(customers.name, '') AS customer_name, consoles.name AS console_name, coalesce(assignee.name, '') AS assignee_name"
+
 func caseRowJoins(q *gorm.DB) *gorm.DB {
 	return q.Select(caseRowSelect).
 		Joins("LEFT JOIN customers ON customers.id = support_cases.customer_id").
@@ -91,21 +99,36 @@ func (s *Store) ListCases(ctx context.Context, a models.Actor, f models.CaseFilt
 	now := s.Now()
 	after, has := models.DecodeCursor(cursor)
 	var rows []models.CaseRow
-	q := caseRowJoins(caseKeyset(s.caseQuery(ctx, a, f, now), f.Sort, after, has)).Limit(models.PageSize + 1)
+	q := caseRowJoins(caseKeyset(s.caseQuery(ctx, a, f, now), f.Sort, after, has)).Select(caseListSelect).Limit(models.PageSize + 1)
 	if err := q.Find(&rows).Error; err != nil {
 		return page, fmt.Errorf("list cases: %w", err)
 	}
-	if len(rows) > models.PageSize {
+	full := len(rows) > models.PageSize
+	if full {
 		rows = rows[:models.PageSize]
-		last := rows[len(rows)-1]
-		page.Next = models.Cursor{Key: last.CreatedAt.UTC().Format(time.RFC3339Nano), ID: last.ID}.Encode()
 	}
 	page.Items = rows
-	total, many, err := cappedCount(s.caseQuery(ctx, a, f, now))
-	if err != nil {
-		return page, err
+	// The count: a first page holding every case is its own count; a later
+	// page shows the count its cursor carries (counted once, on the first
+	// page, as the customers list does); only a first page that does not
+	// hold every case counts, capped.
+	carriedTotal, carriedMany, carried := models.CarriedCount(after)
+	switch {
+	case !has && !full:
+		page.Total = int64(len(rows))
+	case has && carried:
+		page.Total, page.Many = carriedTotal, carriedMany
+	default:
+		total, many, err := cappedCount(s.caseQuery(ctx, a, f, now))
+		if err != nil {
+			return page, err
+		}
+		page.Total, page.Many = total, many
 	}
-	page.Total, page.Many = total, many
+	if full {
+		last := rows[len(rows)-1]
+		page.Next = models.Cursor{Key: last.CreatedAt.UTC().Format(time.RFC3339Nano), ID: last.ID, N: models.CarryCount(page.Total, page.Many)}.Encode()
+	}
 	return page, nil
 }
 

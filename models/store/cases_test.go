@@ -573,3 +573,39 @@ func TestNotificationsReadAndIsolation(t *testing.T) {
 		t.Fatalf("read all %d", k)
 	}
 }
+
+// The desk's queue counts once, on the first page; a later page shows the
+// count its cursor carries (as the customers list does), so a case filed
+// meanwhile does not change it until the agent goes back to the first page.
+func TestCaseListLaterPageCarriesTheCount(t *testing.T) {
+	t.Parallel()
+	f := storetest.Seed(t)
+	ctx := context.Background()
+	agent := f.Actor("A:admin_agent")
+	file := func() {
+		if _, err := f.Store.FileCase(ctx, agent, refundInput(f)); err != nil {
+			t.Fatal(err)
+		}
+		f.Clock.Advance(time.Minute)
+	}
+	for i := 0; i < models.PageSize+3; i++ {
+		file()
+	}
+	eng := f.Actor("desk:support_engineer")
+	first, err := f.Store.ListCases(ctx, eng, models.CaseFilter{Sort: "oldest"}, "")
+	if err != nil || first.Next == "" {
+		t.Fatalf("first page: next %q, %v", first.Next, err)
+	}
+	file()
+	later, err := f.Store.ListCases(ctx, eng, models.CaseFilter{Sort: "oldest"}, first.Next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if later.Total != first.Total || later.Many != first.Many {
+		t.Fatalf("later page counts %d/%v, the first page carried %d/%v", later.Total, later.Many, first.Total, first.Many)
+	}
+	again, _ := f.Store.ListCases(ctx, eng, models.CaseFilter{Sort: "oldest"}, "")
+	if again.Total != first.Total+1 {
+		t.Fatalf("first page again counts %d, want %d", again.Total, first.Total+1)
+	}
+}

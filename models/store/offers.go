@@ -194,17 +194,43 @@ func (s *Store) Products(ctx context.Context) ([]models.Product, error) {
 	return ps, nil
 }
 
-// OfferCustomers lists the console's customers for the offer form's picker.
-func (s *Store) OfferCustomers(ctx context.Context, a models.Actor) ([]models.Customer, error) {
-	var cs []models.Customer
-	q := s.db.WithContext(ctx).Scopes(scopeCustomers(a))
-	if a.OrgKind == models.OrgOperator {
-		q = q.Where("channel = ?", models.ChannelDirect)
+// OfferPickerSize bounds the customers the offer form's picker and the
+// offers list's customer filter show: a console of 100 000 customers
+// cannot be one <select> (the whole list was read on every offers page).
+const OfferPickerSize = 100
+
+// OfferCustomers lists the first OfferPickerSize of the actor's customers
+// by name for the offer form's picker (id, name and domain only), with the
+// customer already chosen (selected, 0 for none) added when it is not
+// among them; more tells whether the console has more. Another customer is
+// reached from its own page ("Make an offer" names it) or by the search.
+func (s *Store) OfferCustomers(ctx context.Context, a models.Actor, selected int64) (cs []models.Customer, more bool, err error) {
+	q := func() *gorm.DB {
+		q := s.db.WithContext(ctx).Scopes(scopeCustomers(a)).Select("customers.id, customers.name, customers.domain")
+		if a.OrgKind == models.OrgOperator {
+			q = q.Where("channel = ?", models.ChannelDirect)
+		}
+		return q
 	}
-	if err := q.Order("name_key, id").Limit(1000).Find(&cs).Error; err != nil {
-		return nil, fmt.Errorf("list customers: %w", err)
+	if err := q().Order("name_key, id").Limit(OfferPickerSize + 1).Find(&cs).Error; err != nil {
+		return nil, false, fmt.Errorf("list customers: %w", err)
 	}
-	return cs, nil
+	if more = len(cs) > OfferPickerSize; more {
+		cs = cs[:OfferPickerSize]
+	}
+	if selected == 0 {
+		return cs, more, nil
+	}
+	for _, c := range cs {
+		if c.ID == selected {
+			return cs, more, nil
+		}
+	}
+	var sel []models.Customer
+	if err := q().Where("customers.id = ?", selected).Limit(1).Find(&sel).Error; err != nil {
+		return nil, false, fmt.Errorf("list customers: %w", err)
+	}
+	return append(sel, cs...), more, nil
 }
 
 func canMakeOffer(a models.Actor) error {

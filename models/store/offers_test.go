@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"sync"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"partnerconsole/models"
+	"partnerconsole/models/store"
 	"partnerconsole/models/store/storetest"
 )
 
@@ -257,5 +259,48 @@ func TestPlainOfferLeavesAnotherResellersSubscription(t *testing.T) {
 	}
 	if n := countRows(t, f.Gorm, "audit_events", "record_type = 'subscription' AND record_id = ?", theirs.ID); n != 0 {
 		t.Errorf("%d audit events on console B's subscription", n)
+	}
+}
+
+// The offer form's picker is bounded: the first OfferPickerSize customers
+// by name (id, name, domain), "more" when the console has others, and the
+// customer already chosen added even when it is past them.
+func TestOfferCustomersPickerIsBounded(t *testing.T) {
+	t.Parallel()
+	f := storetest.Seed(t)
+	ctx := context.Background()
+	a := f.Actor("A:super_admin")
+	few, more, err := f.Store.OfferCustomers(ctx, a, 0)
+	if err != nil || more || len(few) == 0 || len(few) > store.OfferPickerSize {
+		t.Fatalf("small console: %d customers, more %v, %v", len(few), more, err)
+	}
+	if err := f.Store.SeedBulkCustomers(ctx, f.ConsoleA.ID, store.OfferPickerSize+5); err != nil {
+		t.Fatal(err)
+	}
+	cs, more, err := f.Store.OfferCustomers(ctx, a, 0)
+	if err != nil || !more || len(cs) != store.OfferPickerSize {
+		t.Fatalf("large console: %d customers, more %v, %v", len(cs), more, err)
+	}
+	if cs[0].Name == "" || cs[0].Domain == "" {
+		t.Fatalf("picker row without name or domain: %+v", cs[0])
+	}
+	var last models.Customer
+	if err := f.Gorm.Where("console_id = ?", f.ConsoleA.ID).Order("name_key DESC, id DESC").Take(&last).Error; err != nil {
+		t.Fatal(err)
+	}
+	cs, _, err = f.Store.OfferCustomers(ctx, a, last.ID)
+	if err != nil || len(cs) != store.OfferPickerSize+1 || cs[0].ID != last.ID {
+		t.Fatalf("selected %d not first of %d rows (%v)", last.ID, len(cs), err)
+	}
+	// A foreign customer chosen in the URL is not added.
+	other := f.Actor("B:super_admin")
+	cs, _, err = f.Store.OfferCustomers(ctx, other, last.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.ID == last.ID {
+			t.Fatalf("console B's picker shows console A's customer %d", last.ID)
+		}
 	}
 }
