@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -428,5 +429,31 @@ func TestInvoicesKeysetPaging(t *testing.T) {
 	}
 	if len(seen) != 60 || pages != 2 {
 		t.Fatalf("%d invoices over %d pages", len(seen), pages)
+	}
+}
+
+// A console's invoices page walks invoices_console_issued_idx in its order:
+// no sort of every invoice of the console's accounts (issue 13, migration
+// 0019). The invoice takes its account's console when written.
+func TestInvoicesPageUsesTheConsoleIndex(t *testing.T) {
+	f := storetest.Seed(t)
+	ba := billingAccount(t, f, "A")
+	inv := models.Invoice{Number: "PLAN-1", BillingAccountID: ba.ID, PeriodStart: d(2026, 1, 1), PeriodEnd: d(2026, 2, 1),
+		Currency: "EUR", SubtotalMinor: 100, TotalMinor: 100, State: models.InvoiceOpen, IssuedOn: d(2026, 2, 1), DueOn: d(2026, 3, 1),
+		CreatedAt: d(2026, 2, 1), UpdatedAt: d(2026, 2, 1)}
+	if err := f.Gorm.Create(&inv).Error; err != nil {
+		t.Fatal(err)
+	}
+	var console int64
+	f.Gorm.Raw("SELECT console_id FROM invoices WHERE id = ?", inv.ID).Scan(&console)
+	if console != f.ConsoleA.ID {
+		t.Fatalf("invoice console_id = %d, want the account's console %d", console, f.ConsoleA.ID)
+	}
+	plan, err := f.Store.ExplainInvoicesPage(bg, f.Actor("A:super_admin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "Index Scan using invoices_console_issued_idx") || strings.Contains(plan, "Sort") {
+		t.Fatalf("the console's invoices page does not walk its index:\n%s", plan)
 	}
 }
