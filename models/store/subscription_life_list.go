@@ -112,7 +112,9 @@ func (s *Store) SubscriptionChoices(ctx context.Context, a models.Actor) (Subscr
 		return c, models.Forbidden()
 	}
 	db := s.db.WithContext(ctx)
-	if err := db.Where("id IN (SELECT DISTINCT product_id FROM subscriptions WHERE console_id = ?)", a.OrgID).
+	// A probe of subscriptions_console_product_idx per product, not a read of
+	// every subscription of the console (migration 0019).
+	if err := db.Where("EXISTS (SELECT 1 FROM subscriptions s WHERE s.console_id = ? AND s.product_id = products.id)", a.OrgID).
 		Order("name").Find(&c.Products).Error; err != nil {
 		return c, fmt.Errorf("load products: %w", err)
 	}

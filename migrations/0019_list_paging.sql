@@ -22,7 +22,13 @@ CREATE TRIGGER invoices_console BEFORE INSERT OR UPDATE OF billing_account_id ON
 
 CREATE INDEX invoices_console_issued_idx ON invoices (console_id, issued_on DESC, id DESC) WHERE console_id IS NOT NULL;
 
+-- The subscriptions list's product filter offers the products the console
+-- sells: one index probe per product instead of reading every subscription
+-- of the console on every page.
+CREATE INDEX subscriptions_console_product_idx ON subscriptions (console_id, product_id);
+
 -- +goose Down
+DROP INDEX subscriptions_console_product_idx;
 DROP INDEX invoices_console_issued_idx;
 DROP TRIGGER invoices_console ON invoices;
 DROP FUNCTION invoices_set_console();
