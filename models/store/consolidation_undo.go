@@ -26,79 +26,25 @@ func undoCustomerMigration(tx *gorm.DB, now time.Time, a models.Actor, c *models
 	if c.CustomerID == nil {
 		return models.Msg{}, models.CheckUndoMigration(models.UndoFacts{})
 	}
-	customerID := *c.CustomerID
-	var cust models.Customer
-	if err := forUpdate(tx).Where("id = ?", customerID).Take(&cust).Error; err != nil {
-		return models.Msg{}, notFound(err)
-	}
-	var m models.CustomerMigration
-	var f models.UndoFacts
-	err := forUpdate(tx).Where("customer_id = ? AND state = ?", customerID, models.MigDone).Order("id DESC").Take(&m).Error
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.Msg{}, fmt.Errorf("lock migration: %w", err)
-	}
-	f.Found = err == nil
-	var conn models.ConsoleConnection
-	var moves []models.SubscriptionMove
-	if f.Found {
-		if err := tx.Where("id = ?", m.ConnectionID).Take(&conn).Error; err != nil {
-			return models.Msg{}, fmt.Errorf("load connection: %w", err)
-		}
-		f.AtMain = cust.ConsoleID != nil && *cust.ConsoleID == conn.MainConsoleID
-		// The moves of this migration towards the main, one per subscription.
-		if err := tx.Raw(`SELECT DISTINCT ON (m.subscription_id) m.* FROM subscription_moves m JOIN subscriptions s ON s.id = m.subscription_id
-			WHERE m.migration_id = ? AND s.console_id = ? AND m.to_account_id IS NOT DISTINCT FROM s.billing_account_id
-			ORDER BY m.subscription_id, m.id DESC`, m.ID, conn.MainConsoleID).Scan(&moves).Error; err != nil {
-			return models.Msg{}, fmt.Errorf("load moves: %w", err)
-		}
-		f.Moved = len(moves)
-		ids := []int64{0}
-		for _, mv := range moves {
-			ids = append(ids, mv.SubscriptionID)
-		}
-		var others int64
-		if err := tx.Table("subscriptions").Where("customer_id = ? AND console_id = ? AND status NOT IN ('ended', 'deleted') AND id NOT IN ?", customerID, conn.MainConsoleID, ids).
-			Count(&others).Error; err != nil {
-			return models.Msg{}, fmt.Errorf("count subscriptions: %w", err)
-		}
-		f.Others = int(others)
-	}
-	if err := models.CheckUndoMigration(f); err != nil {
+	u, err := loadUndoFacts(tx, *c.CustomerID)
+	if err != nil {
 		return models.Msg{}, err
 	}
-	back := make([]map[string]any, 0, len(moves))
-	for _, mv := range moves {
-		if err := forUpdate(tx).Table("subscriptions").Where("id = ?", mv.SubscriptionID).Take(&models.Subscription{}).Error; err != nil {
-			return models.Msg{}, fmt.Errorf("lock subscription: %w", err)
-		}
-		if err := reverseSplit(tx, mv, m.ID, now); err != nil {
-			return models.Msg{}, err
-		}
-		if mv.FromAccountID != nil {
-			if err := recordMove(tx, mv.SubscriptionID, *mv.FromAccountID, m.ID, now); err != nil {
-				return models.Msg{}, err
-			}
-		}
-		if err := tx.Exec("UPDATE subscriptions SET console_id = ?, billing_account_id = ?, updated_at = ? WHERE id = ?",
-			conn.SourceConsoleID, mv.FromAccountID, now, mv.SubscriptionID).Error; err != nil {
-			return models.Msg{}, fmt.Errorf("move subscription back: %w", err)
-		}
-		back = append(back, map[string]any{"subscription_id": mv.SubscriptionID, "billing_account_id": mv.FromAccountID})
-	}
-	if err := tx.Exec("UPDATE customers SET console_id = ?, updated_at = ? WHERE id = ?", conn.SourceConsoleID, now, customerID).Error; err != nil {
-		return models.Msg{}, fmt.Errorf("move customer back: %w", err)
-	}
-	if err := tx.Exec("UPDATE customer_migrations SET state = ?, result = ?, computed_at = ?, updated_at = ? WHERE id = ?",
-		models.MigReady, "Migration undone by the support desk.", now, now, m.ID).Error; err != nil {
-		return models.Msg{}, fmt.Errorf("undo migration: %w", err)
-	}
-	orgs := []int64{conn.SourceConsoleID, conn.MainConsoleID}
-	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "customer_migration.undone", RecordType: "customer", RecordID: customerID,
-		Before: map[string]any{"state": models.MigDone, "console_id": conn.MainConsoleID},
-		After:  map[string]any{"state": models.MigReady, "console_id": conn.SourceConsoleID, "case_id": c.ID, "subscriptions": back}, Orgs: orgs}); err != nil {
+	if err := models.CheckUndoMigration(u.Facts); err != nil {
 		return models.Msg{}, err
 	}
-	args := []any{"Customer", cust.Name, "Source", consoleName(tx, conn.SourceConsoleID), "Main", consoleName(tx, conn.MainConsoleID)}
+	back, err := moveBack(tx, now, u)
+	if err != nil {
+		return models.Msg{}, err
+	}
+	orgs := []int64{u.Conn.SourceConsoleID, u.Conn.MainConsoleID}
+	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "customer_migration.undone", RecordType: "customer", RecordID: u.Customer.ID,
+		Before: map[string]any{"state": models.MigDone, "console_id": u.Conn.MainConsoleID},
+		After:  map[string]any{"state": models.MigReady, "console_id": u.Conn.SourceConsoleID, "case_id": c.ID, "subscriptions": back}, Orgs: orgs}); err != nil {
+		return models.Msg{}, err
+	}
+	source := consoleName(tx, u.Conn.SourceConsoleID)
+	args := []any{"Customer", u.Customer.Name, "Source", source, "Main", consoleName(tx, u.Conn.MainConsoleID)}
 	for _, org := range orgs {
 		if err := notifyOrg(tx, now, org, superAdmins(), Notice{Kind: models.NoticeMigrationStep,
 			Title: "{{.Customer}} moved back from {{.Main}} to {{.Source}}",
@@ -109,7 +55,89 @@ func undoCustomerMigration(tx *gorm.DB, now time.Time, a models.Actor, c *models
 	}
 	c.State = models.CaseResolved
 	return models.Msg{Text: "Migration undone: {{.Customer}} and its subscriptions are back in {{.Source}}; the billing split is reversed from {{.Date}}.",
-		Args: []any{"Customer", cust.Name, "Source", consoleName(tx, conn.SourceConsoleID), "Date", models.Day(now)}}, nil
+		Args: []any{"Customer", u.Customer.Name, "Source", source, "Date", models.Day(now)}}, nil
+}
+
+// undoFacts are what an undo reads under lock: the customer, its latest
+// completed migration, that migration's connection and the moves it made
+// towards the main, and what models.CheckUndoMigration decides on.
+type undoFacts struct {
+	Customer  models.Customer
+	Migration models.CustomerMigration
+	Conn      models.ConsoleConnection
+	Moves     []models.SubscriptionMove
+	Facts     models.UndoFacts
+}
+
+func loadUndoFacts(tx *gorm.DB, customerID int64) (undoFacts, error) {
+	var u undoFacts
+	if err := forUpdate(tx).Where("id = ?", customerID).Take(&u.Customer).Error; err != nil {
+		return u, notFound(err)
+	}
+	err := forUpdate(tx).Where("customer_id = ? AND state = ?", customerID, models.MigDone).Order("id DESC").Take(&u.Migration).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, fmt.Errorf("lock migration: %w", err)
+	}
+	if u.Facts.Found = err == nil; !u.Facts.Found {
+		return u, nil
+	}
+	if err := tx.Where("id = ?", u.Migration.ConnectionID).Take(&u.Conn).Error; err != nil {
+		return u, fmt.Errorf("load connection: %w", err)
+	}
+	mainConsole := u.Conn.MainConsoleID
+	u.Facts.AtMain = u.Customer.ConsoleID != nil && *u.Customer.ConsoleID == mainConsole
+	// The moves of this migration towards the main, one per subscription.
+	if err := tx.Raw(`SELECT DISTINCT ON (m.subscription_id) m.* FROM subscription_moves m JOIN subscriptions s ON s.id = m.subscription_id
+		WHERE m.migration_id = ? AND s.console_id = ? AND m.to_account_id IS NOT DISTINCT FROM s.billing_account_id
+		ORDER BY m.subscription_id, m.id DESC`, u.Migration.ID, mainConsole).Scan(&u.Moves).Error; err != nil {
+		return u, fmt.Errorf("load moves: %w", err)
+	}
+	u.Facts.Moved = len(u.Moves)
+	ids := []int64{0}
+	for _, mv := range u.Moves {
+		ids = append(ids, mv.SubscriptionID)
+	}
+	var others int64
+	if err := tx.Table("subscriptions").Where("customer_id = ? AND console_id = ? AND status NOT IN ('ended', 'deleted') AND id NOT IN ?", customerID, mainConsole, ids).
+		Count(&others).Error; err != nil {
+		return u, fmt.Errorf("count subscriptions: %w", err)
+	}
+	u.Facts.Others = int(others)
+	return u, nil
+}
+
+// moveBack writes the undo: each moved subscription back to the source and
+// its billing account there (the prepaid split reversed, the move recorded
+// for the monthly invoice), the customer back, the migration Ready again.
+// It returns what moved, for the audit.
+func moveBack(tx *gorm.DB, now time.Time, u undoFacts) ([]map[string]any, error) {
+	back := make([]map[string]any, 0, len(u.Moves))
+	for _, mv := range u.Moves {
+		if err := forUpdate(tx).Table("subscriptions").Where("id = ?", mv.SubscriptionID).Take(&models.Subscription{}).Error; err != nil {
+			return nil, fmt.Errorf("lock subscription: %w", err)
+		}
+		if err := reverseSplit(tx, mv, u.Migration.ID, now); err != nil {
+			return nil, err
+		}
+		if mv.FromAccountID != nil {
+			if err := recordMove(tx, mv.SubscriptionID, *mv.FromAccountID, u.Migration.ID, now); err != nil {
+				return nil, err
+			}
+		}
+		if err := tx.Exec("UPDATE subscriptions SET console_id = ?, billing_account_id = ?, updated_at = ? WHERE id = ?",
+			u.Conn.SourceConsoleID, mv.FromAccountID, now, mv.SubscriptionID).Error; err != nil {
+			return nil, fmt.Errorf("move subscription back: %w", err)
+		}
+		back = append(back, map[string]any{"subscription_id": mv.SubscriptionID, "billing_account_id": mv.FromAccountID})
+	}
+	if err := tx.Exec("UPDATE customers SET console_id = ?, updated_at = ? WHERE id = ?", u.Conn.SourceConsoleID, now, u.Customer.ID).Error; err != nil {
+		return nil, fmt.Errorf("move customer back: %w", err)
+	}
+	if err := tx.Exec("UPDATE customer_migrations SET state = ?, result = ?, computed_at = ?, updated_at = ? WHERE id = ?",
+		models.MigReady, "Migration undone by the support desk.", now, now, u.Migration.ID).Error; err != nil {
+		return nil, fmt.Errorf("undo migration: %w", err)
+	}
+	return back, nil
 }
 
 // reverseSplit reverses a prepaid subscription's billing split from the
