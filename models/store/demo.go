@@ -292,82 +292,117 @@ func (s *Store) seedDemoCases(ctx context.Context, cust models.Customer) error {
 // customer for the desk's direct path.
 func (s *Store) seedOffersDemo(ctx context.Context, con models.Console, nw models.Actor) ([]DemoSignIn, error) {
 	var out []DemoSignIn
-	admin := func(custID int64, name, email string) error {
-		_, err := s.CreateUserInOrg(ctx, custID, models.UserInput{Name: name, Email: email, Password: DemoPassword, Role: models.RoleCustomerAdmin})
-		if err == nil {
-			out = append(out, DemoSignIn{Role: models.RoleCustomerAdmin, Email: email})
+	steps := []struct {
+		what string
+		run  func() error
+	}{
+		{"Delta Studios' Meet migration", func() error { return s.seedDeltaMeetDemo(ctx, nw, &out) }},
+		{"Contoso Pharma's offer", func() error { return s.seedContosoOfferDemo(ctx, con, nw, &out) }},
+		{"Blue Harbour's other reseller", func() error { return s.seedBlueHarbourDemo(ctx, con) }},
+		{"Fjord Direct", func() error { return s.seedFjordDirectDemo(ctx, &out) }},
+	}
+	for _, st := range steps {
+		if err := st.run(); err != nil {
+			return nil, fmt.Errorf("demo %s: %w", st.what, err)
 		}
+	}
+	return out, nil
+}
+
+// demoCustomerAdmin adds a customer's demo admin and records its sign-in.
+func (s *Store) demoCustomerAdmin(ctx context.Context, out *[]DemoSignIn, custID int64, name, email string) error {
+	_, err := s.CreateUserInOrg(ctx, custID, models.UserInput{Name: name, Email: email, Password: DemoPassword, Role: models.RoleCustomerAdmin})
+	if err == nil {
+		*out = append(*out, DemoSignIn{Role: models.RoleCustomerAdmin, Email: email})
+	}
+	return err
+}
+
+// demoCustomerByDomain finds a demo customer.
+func (s *Store) demoCustomerByDomain(ctx context.Context, domain string) (models.Customer, error) {
+	var c models.Customer
+	return c, s.db.WithContext(ctx).Where("domain = ?", domain).Take(&c).Error
+}
+
+// demoProductID is a catalogue product's id by SKU.
+func (s *Store) demoProductID(ctx context.Context, sku string) int64 {
+	var id int64
+	s.db.WithContext(ctx).Table("products").Select("id").Where("sku = ?", sku).Scan(&id)
+	return id
+}
+
+// seedDeltaMeetDemo: Delta Studios renews the day after tomorrow, its Meet
+// migration has steps 1 and 2 done (inside the 48–24 h window).
+func (s *Store) seedDeltaMeetDemo(ctx context.Context, nw models.Actor, out *[]DemoSignIn) error {
+	delta, err := s.demoCustomerByDomain(ctx, "delta-studios.example")
+	if err != nil {
 		return err
 	}
-	byDomain := func(d string) (models.Customer, error) {
-		var c models.Customer
-		return c, s.db.WithContext(ctx).Where("domain = ?", d).Take(&c).Error
-	}
-	var meetID, ceuID int64
-	s.db.WithContext(ctx).Table("products").Select("id").Where("sku = 'MEET-HW'").Scan(&meetID)
-	s.db.WithContext(ctx).Table("products").Select("id").Where("sku = 'CEU'").Scan(&ceuID)
-	now := s.Now()
-	// Delta Studios: renewal the day after tomorrow, steps 1 and 2 done.
-	delta, err := byDomain("delta-studios.example")
-	if err != nil {
-		return nil, err
-	}
 	if err := s.db.WithContext(ctx).Exec("UPDATE subscriptions SET end_date = ? WHERE customer_id = ? AND product_id = ?",
-		models.Day(now).AddDate(0, 0, 2), delta.ID, meetID).Error; err != nil {
-		return nil, err
+		models.Day(s.Now()).AddDate(0, 0, 2), delta.ID, s.demoProductID(ctx, "MEET-HW")).Error; err != nil {
+		return err
 	}
 	if _, err := s.StartMeetMigration(ctx, nw, delta.ID); err != nil {
-		return nil, fmt.Errorf("demo migration: %w", err)
+		return err
 	}
 	if err := s.RecordCustomerRequest(ctx, nw, delta.ID, true, true); err != nil {
-		return nil, fmt.Errorf("demo migration step 2: %w", err)
+		return err
 	}
-	if err := admin(delta.ID, "Dana Delta", "dana@delta-studios.example"); err != nil {
-		return nil, err
-	}
-	// Contoso Pharma: a sent offer waiting for its admin.
-	contoso, err := byDomain("contoso-pharma.example")
+	return s.demoCustomerAdmin(ctx, out, delta.ID, "Dana Delta", "dana@delta-studios.example")
+}
+
+// seedContosoOfferDemo: Contoso Pharma has a sent offer waiting for its admin.
+func (s *Store) seedContosoOfferDemo(ctx context.Context, con models.Console, nw models.Actor, out *[]DemoSignIn) error {
+	contoso, err := s.demoCustomerByDomain(ctx, "contoso-pharma.example")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var ba int64
 	s.db.WithContext(ctx).Raw("SELECT id FROM billing_accounts WHERE console_id = ? ORDER BY id LIMIT 1", con.ID).Scan(&ba)
-	if _, err := s.CreateOffer(ctx, nw, models.OfferInput{CustomerID: contoso.ID, ProductID: ceuID, Quantity: "20", Plan: models.PlanFlexible,
+	if _, err := s.CreateOffer(ctx, nw, models.OfferInput{CustomerID: contoso.ID, ProductID: s.demoProductID(ctx, "CEU"), Quantity: "20", Plan: models.PlanFlexible,
 		UnitPrice: "5.20", BillingAccountID: ba, Message: "Chrome Enterprise Upgrade for your new laptops, with a 7% discount.", PONumber: "PO-2026-117"}, "", true); err != nil {
-		return nil, fmt.Errorf("demo offer: %w", err)
+		return err
 	}
-	if err := admin(contoso.ID, "Clara Weber", "clara@contoso-pharma.example"); err != nil {
-		return nil, err
-	}
-	// Blue Harbour: Meet hardware through another reseller.
-	blue, err := byDomain("blueharbour.example")
+	return s.demoCustomerAdmin(ctx, out, contoso.ID, "Clara Weber", "clara@contoso-pharma.example")
+}
+
+// seedBlueHarbourDemo: Blue Harbour buys Meet hardware through another
+// reseller (criterion 4 fails).
+func (s *Store) seedBlueHarbourDemo(ctx context.Context, con models.Console) error {
+	blue, err := s.demoCustomerByDomain(ctx, "blueharbour.example")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var other int64
 	s.db.WithContext(ctx).Raw("SELECT id FROM consoles WHERE id <> ? ORDER BY id LIMIT 1", con.ID).Scan(&other)
-	if other != 0 {
-		s.db.WithContext(ctx).Exec("UPDATE subscriptions SET console_id = ?, billing_account_id = NULL WHERE customer_id = ? AND product_id = ?", other, blue.ID, meetID)
+	if other == 0 {
+		return nil
 	}
-	// Fjord Direct: a direct customer, Meet renewing in 10 days.
-	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
+	return s.db.WithContext(ctx).Exec("UPDATE subscriptions SET console_id = ?, billing_account_id = NULL WHERE customer_id = ? AND product_id = ?",
+		other, blue.ID, s.demoProductID(ctx, "MEET-HW")).Error
+}
+
+// seedFjordDirectDemo: Fjord Direct is a direct customer (the desk's direct
+// path), its Meet hardware renewing in 10 days.
+func (s *Store) seedFjordDirectDemo(ctx context.Context, out *[]DemoSignIn) error {
+	ws, meetID := s.demoProductID(ctx, "GWS-BSD"), s.demoProductID(ctx, "MEET-HW")
+	var fjord models.Customer
+	err := s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		id, err := newOrganisation(tx, models.OrgCustomer, now)
 		if err != nil {
 			return err
 		}
-		c := models.Customer{ID: id, Name: "Fjord Direct AB", Domain: "fjord-direct.example", TenantID: uuid.New(), Country: "SE",
+		fjord = models.Customer{ID: id, Name: "Fjord Direct AB", Domain: "fjord-direct.example", TenantID: uuid.New(), Country: "SE",
 			Channel: models.ChannelDirect, ContactName: "Frida Fjord", ContactEmail: "frida@fjord-direct.example", CreatedAt: now, UpdatedAt: now}
-		if err := tx.Create(&c).Error; err != nil {
+		if err := tx.Create(&fjord).Error; err != nil {
 			return err
 		}
-		var ws int64
-		tx.Table("products").Select("id").Where("sku = 'GWS-BSD'").Scan(&ws)
 		today := models.Day(now)
 		for _, sub := range []models.Subscription{
 			{ProductID: ws, Quantity: 40, Plan: models.PlanAnnualMonthly, Channel: models.SubOnline, EndDate: today.AddDate(0, 6, 0)},
 			{ProductID: meetID, Quantity: 6, Plan: models.PlanAnnualPrepaid, Channel: models.SubOffline, EndDate: today.AddDate(0, 0, 10)},
 		} {
-			sub.CustomerID, sub.Status, sub.SuspensionReasons, sub.RenewalOption = c.ID, models.SubActive, models.TextArray{}, models.RenewAuto
+			sub.CustomerID, sub.Status, sub.SuspensionReasons, sub.RenewalOption = fjord.ID, models.SubActive, models.TextArray{}, models.RenewAuto
 			sub.StartDate, sub.CreatedAt, sub.UpdatedAt = today.AddDate(-1, 0, 0), now, now
 			if err := tx.Omit("Product").Create(&sub).Error; err != nil {
 				return err
@@ -376,14 +411,7 @@ func (s *Store) seedOffersDemo(ctx context.Context, con models.Console, nw model
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("demo direct customer: %w", err)
+		return err
 	}
-	fjord, err := byDomain("fjord-direct.example")
-	if err != nil {
-		return nil, err
-	}
-	if err := admin(fjord.ID, "Frida Fjord", "frida@fjord-direct.example"); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.demoCustomerAdmin(ctx, out, fjord.ID, "Frida Fjord", "frida@fjord-direct.example")
 }
