@@ -284,133 +284,169 @@ func (s *Store) CreateRedeemedAccount(ctx context.Context, a models.Actor, in mo
 		return out, err
 	}
 	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
-		d, err := startedDraft(tx, a)
+		f, err := loadRedemptionFacts(tx, a, in, now)
 		if err != nil {
 			return err
 		}
-		rows, err := draftKeys(tx, d.ID, now, true)
-		if err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			return models.ErrNoKeys()
-		}
-		if d.Step != models.StepAccount {
-			return models.MoveDraft(models.StepKeys, models.StepAccount, len(rows))
-		}
-		keys := make([]models.KeyCard, len(rows))
-		for i, r := range rows {
-			keys[i] = r.KeyCard
-		}
-		plan, err := models.PlanRedemption(keys, now)
-		if err != nil {
-			return err
-		}
-		var console models.Console
-		if err := tx.Where("id = ?", a.OrgID).Take(&console).Error; err != nil {
-			return fmt.Errorf("load console: %w", err)
-		}
-		var taken int64
-		if err := tx.Model(&models.User{}).Where("email = ?", in.AdminEmail).Count(&taken).Error; err != nil {
-			return fmt.Errorf("check admin email: %w", err)
-		}
-		if taken > 0 {
-			return errAdminEmailTaken()
-		}
-		domain, err := tenantDomain(tx, in)
-		if err != nil {
-			return err
-		}
-
-		// The customer.
-		orgID, err := newOrganisation(tx, models.OrgCustomer, now)
-		if err != nil {
-			return err
-		}
-		consoleID := console.ID
-		c := models.Customer{ID: orgID, ConsoleID: &consoleID, Name: in.OrgName, Domain: domain, TenantID: uuid.New(),
-			Country: in.Country, Channel: models.ChannelReseller, ContactName: in.AdminName, ContactEmail: in.AdminEmail,
-			CreatedAt: now, UpdatedAt: now}
-		if err := tx.Create(&c).Error; err != nil {
-			if uniqueViolation(err, "customers_domain_key") {
-				return errDomainTaken()
-			}
-			return fmt.Errorf("create customer: %w", err)
-		}
-
-		// Its administrator, who sets a password through the invitation.
-		admin := models.User{OrganisationID: c.ID, Email: in.AdminEmail, Name: in.AdminName, PasswordHash: unknown,
-			Role: models.RoleCustomerAdmin, Locale: "en", TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
-		if err := tx.Create(&admin).Error; err != nil {
-			if uniqueViolation(err, "users_email_key") {
-				return errAdminEmailTaken()
-			}
-			return fmt.Errorf("create customer admin: %w", err)
-		}
-		token := newToken()
-		inv := models.UserInvitation{UserID: admin.ID, TokenHash: hashToken(token), ExpiresAt: now.Add(models.InvitationValidity), CreatedAt: now}
-		if err := tx.Create(&inv).Error; err != nil {
-			return fmt.Errorf("create invitation: %w", err)
-		}
-
-		// The subscription, with this console as partner of record.
-		sub := models.Subscription{CustomerID: c.ID, ConsoleID: &consoleID, ProductID: plan.ProductID, Quantity: plan.Seats,
-			Plan: plan.Plan, Channel: models.SubOnline, Status: models.SubActive, SuspensionReasons: models.TextArray{},
-			StartDate: plan.Start, EndDate: plan.End, RenewalOption: models.RenewManually, DistributorName: console.DistributorName,
-			CreatedAt: now, UpdatedAt: now}
-		if err := tx.Omit("Product").Create(&sub).Error; err != nil {
-			return fmt.Errorf("create subscription: %w", err)
-		}
-		if err := tx.Exec("UPDATE subscriptions SET partner_of_record_console_id = ? WHERE id = ?", consoleID, sub.ID).Error; err != nil {
-			return fmt.Errorf("record partner of record: %w", err)
-		}
-		if err := tx.Exec("INSERT INTO licence_assignments (subscription_id, user_id, assigned_at) VALUES (?, ?, ?)", sub.ID, admin.ID, now).Error; err != nil {
-			return fmt.Errorf("assign licence: %w", err)
-		}
-
-		// The keys are used; the draft is done.
-		ids := make([]int64, len(keys))
-		for i, k := range keys {
-			ids[i] = k.ID
-		}
-		if err := tx.Model(&models.KeyCard{}).Where("id IN ?", ids).Updates(map[string]any{"state": models.KeyUsed, "used_at": now,
-			"used_for_subscription_id": sub.ID, "reserved_draft_id": nil, "reserved_until": nil}).Error; err != nil {
-			return fmt.Errorf("mark keys used: %w", err)
-		}
-		if err := tx.Model(&d).Updates(map[string]any{"customer_id": c.ID, "completed_at": now, "updated_at": now}).Error; err != nil {
-			return fmt.Errorf("complete redemption draft: %w", err)
-		}
-
-		if err := queueInvitationMail(tx, admin, c.Name, console.Name, token, now); err != nil {
-			return err
-		}
-
-		orgs := []int64{a.OrgID, c.ID}
-		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "customer.created", RecordType: "customer", RecordID: c.ID,
-			After: customerAudit(c), Orgs: orgs}); err != nil {
-			return err
-		}
-		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "user.invited", RecordType: "user", RecordID: admin.ID,
-			After: map[string]any{"name": admin.Name, "email": admin.Email, "role": admin.Role, "expires_at": inv.ExpiresAt}, Orgs: orgs}); err != nil {
-			return err
-		}
-		// Last: the redemption itself (the keys by their last five only).
-		last5 := make([]string, len(rows))
-		for i, r := range rows {
-			last5[i] = r.KeyLast5
-		}
-		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "product_keys.redeemed", RecordType: "subscription", RecordID: sub.ID,
-			After: map[string]any{"keys": last5, "product_id": plan.ProductID, "seats": plan.Seats, "term_months": plan.TermMonths,
-				"end_date": plan.End.Format("2006-01-02"), "partner_of_record": consoleID, "licence_user": admin.ID}, Orgs: orgs}); err != nil {
-			return err
-		}
-		out = Redemption{Customer: c, Admin: admin, Subscription: sub, InvitationToken: token}
-		return nil
+		out, err = writeRedemption(tx, a, in, f, unknown, now)
+		return err
 	})
 	if err != nil {
 		return Redemption{}, err
 	}
 	return out, nil
+}
+
+// redemptionFacts are what step 2 reads under lock and decides on: the
+// draft and its keys, the subscription they make (models.PlanRedemption),
+// the console and the tenant's domain.
+type redemptionFacts struct {
+	Draft   models.RedemptionDraft
+	Rows    []models.KeyCardRow
+	Keys    []models.KeyCard
+	Plan    models.RedemptionPlan
+	Console models.Console
+	Domain  string
+}
+
+func loadRedemptionFacts(tx *gorm.DB, a models.Actor, in models.AccountInput, now time.Time) (redemptionFacts, error) {
+	var f redemptionFacts
+	var err error
+	if f.Draft, err = startedDraft(tx, a); err != nil {
+		return f, err
+	}
+	if f.Rows, err = draftKeys(tx, f.Draft.ID, now, true); err != nil {
+		return f, err
+	}
+	if len(f.Rows) == 0 {
+		return f, models.ErrNoKeys()
+	}
+	if f.Draft.Step != models.StepAccount {
+		return f, models.MoveDraft(models.StepKeys, models.StepAccount, len(f.Rows))
+	}
+	f.Keys = make([]models.KeyCard, len(f.Rows))
+	for i, r := range f.Rows {
+		f.Keys[i] = r.KeyCard
+	}
+	if f.Plan, err = models.PlanRedemption(f.Keys, now); err != nil {
+		return f, err
+	}
+	if err := tx.Where("id = ?", a.OrgID).Take(&f.Console).Error; err != nil {
+		return f, fmt.Errorf("load console: %w", err)
+	}
+	var taken int64
+	if err := tx.Model(&models.User{}).Where("email = ?", in.AdminEmail).Count(&taken).Error; err != nil {
+		return f, fmt.Errorf("check admin email: %w", err)
+	}
+	if taken > 0 {
+		return f, errAdminEmailTaken()
+	}
+	f.Domain, err = tenantDomain(tx, in)
+	return f, err
+}
+
+// writeRedemption writes step 2's rows: the tenant and its invited admin,
+// the subscription with its partner of record and the admin's licence, the
+// keys used and the draft done, the invitation email and the audit.
+func writeRedemption(tx *gorm.DB, a models.Actor, in models.AccountInput, f redemptionFacts, unknownHash string, now time.Time) (Redemption, error) {
+	c, admin, inv, token, err := createRedeemedTenant(tx, in, f, unknownHash, now)
+	if err != nil {
+		return Redemption{}, err
+	}
+	sub, err := createRedeemedSubscription(tx, f, c.ID, admin.ID, now)
+	if err != nil {
+		return Redemption{}, err
+	}
+	// The keys are used; the draft is done.
+	ids := make([]int64, len(f.Keys))
+	for i, k := range f.Keys {
+		ids[i] = k.ID
+	}
+	if err := tx.Model(&models.KeyCard{}).Where("id IN ?", ids).Updates(map[string]any{"state": models.KeyUsed, "used_at": now,
+		"used_for_subscription_id": sub.ID, "reserved_draft_id": nil, "reserved_until": nil}).Error; err != nil {
+		return Redemption{}, fmt.Errorf("mark keys used: %w", err)
+	}
+	d := f.Draft
+	if err := tx.Model(&d).Updates(map[string]any{"customer_id": c.ID, "completed_at": now, "updated_at": now}).Error; err != nil {
+		return Redemption{}, fmt.Errorf("complete redemption draft: %w", err)
+	}
+	if err := queueInvitationMail(tx, admin, c.Name, f.Console.Name, token, now); err != nil {
+		return Redemption{}, err
+	}
+	orgs := []int64{a.OrgID, c.ID}
+	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "customer.created", RecordType: "customer", RecordID: c.ID,
+		After: customerAudit(c), Orgs: orgs}); err != nil {
+		return Redemption{}, err
+	}
+	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "user.invited", RecordType: "user", RecordID: admin.ID,
+		After: map[string]any{"name": admin.Name, "email": admin.Email, "role": admin.Role, "expires_at": inv.ExpiresAt}, Orgs: orgs}); err != nil {
+		return Redemption{}, err
+	}
+	// Last: the redemption itself (the keys by their last five only).
+	last5 := make([]string, len(f.Rows))
+	for i, r := range f.Rows {
+		last5[i] = r.KeyLast5
+	}
+	if err := audit(tx, auditEntry{Actor: a, At: now, Action: "product_keys.redeemed", RecordType: "subscription", RecordID: sub.ID,
+		After: map[string]any{"keys": last5, "product_id": f.Plan.ProductID, "seats": f.Plan.Seats, "term_months": f.Plan.TermMonths,
+			"end_date": f.Plan.End.Format("2006-01-02"), "partner_of_record": f.Console.ID, "licence_user": admin.ID}, Orgs: orgs}); err != nil {
+		return Redemption{}, err
+	}
+	return Redemption{Customer: c, Admin: admin, Subscription: sub, InvitationToken: token}, nil
+}
+
+// createRedeemedTenant creates the customer and its administrator, who sets
+// a password through the invitation it returns (with its token).
+func createRedeemedTenant(tx *gorm.DB, in models.AccountInput, f redemptionFacts, unknownHash string, now time.Time) (
+	c models.Customer, admin models.User, inv models.UserInvitation, token string, err error) {
+	orgID, err := newOrganisation(tx, models.OrgCustomer, now)
+	if err != nil {
+		return c, admin, inv, "", err
+	}
+	consoleID := f.Console.ID
+	c = models.Customer{ID: orgID, ConsoleID: &consoleID, Name: in.OrgName, Domain: f.Domain, TenantID: uuid.New(),
+		Country: in.Country, Channel: models.ChannelReseller, ContactName: in.AdminName, ContactEmail: in.AdminEmail,
+		CreatedAt: now, UpdatedAt: now}
+	if err := tx.Create(&c).Error; err != nil {
+		if uniqueViolation(err, "customers_domain_key") {
+			return c, admin, inv, "", errDomainTaken()
+		}
+		return c, admin, inv, "", fmt.Errorf("create customer: %w", err)
+	}
+	admin = models.User{OrganisationID: c.ID, Email: in.AdminEmail, Name: in.AdminName, PasswordHash: unknownHash,
+		Role: models.RoleCustomerAdmin, Locale: "en", TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
+	if err := tx.Create(&admin).Error; err != nil {
+		if uniqueViolation(err, "users_email_key") {
+			return c, admin, inv, "", errAdminEmailTaken()
+		}
+		return c, admin, inv, "", fmt.Errorf("create customer admin: %w", err)
+	}
+	token = newToken()
+	inv = models.UserInvitation{UserID: admin.ID, TokenHash: hashToken(token), ExpiresAt: now.Add(models.InvitationValidity), CreatedAt: now}
+	if err := tx.Create(&inv).Error; err != nil {
+		return c, admin, inv, "", fmt.Errorf("create invitation: %w", err)
+	}
+	return c, admin, inv, token, nil
+}
+
+// createRedeemedSubscription creates the keys' subscription with this
+// console as partner of record, and assigns the administrator a licence.
+func createRedeemedSubscription(tx *gorm.DB, f redemptionFacts, customerID, adminID int64, now time.Time) (models.Subscription, error) {
+	consoleID := f.Console.ID
+	sub := models.Subscription{CustomerID: customerID, ConsoleID: &consoleID, ProductID: f.Plan.ProductID, Quantity: f.Plan.Seats,
+		Plan: f.Plan.Plan, Channel: models.SubOnline, Status: models.SubActive, SuspensionReasons: models.TextArray{},
+		StartDate: f.Plan.Start, EndDate: f.Plan.End, RenewalOption: models.RenewManually, DistributorName: f.Console.DistributorName,
+		CreatedAt: now, UpdatedAt: now}
+	if err := tx.Omit("Product").Create(&sub).Error; err != nil {
+		return sub, fmt.Errorf("create subscription: %w", err)
+	}
+	if err := tx.Exec("UPDATE subscriptions SET partner_of_record_console_id = ? WHERE id = ?", consoleID, sub.ID).Error; err != nil {
+		return sub, fmt.Errorf("record partner of record: %w", err)
+	}
+	if err := tx.Exec("INSERT INTO licence_assignments (subscription_id, user_id, assigned_at) VALUES (?, ?, ?)", sub.ID, adminID, now).Error; err != nil {
+		return sub, fmt.Errorf("assign licence: %w", err)
+	}
+	return sub, nil
 }
 
 // tenantDomain is the entered domain, or the first free domain derived
