@@ -263,36 +263,9 @@ func (s *Store) PlaceSoftwareOrder(ctx context.Context, a models.Actor, customer
 			return fmt.Errorf("place order: %w", err)
 		}
 		out.Order = o
-		var audited []map[string]any
-		for i, l := range lines {
-			pk, err := fulfil.IssueKey(ctx, l.Product, l.Version, l.Quantity)
-			if err != nil {
-				return fmt.Errorf("fulfil order %s line %d: %w", o.Number, i+1, err)
-			}
-			if !models.ValidProductKey(l.Product.KeyFormat, pk) {
-				return fmt.Errorf("fulfil order %s line %d: the key has not the product's format", o.Number, i+1)
-			}
-			line := models.SoftwareOrderLine{OrderID: o.ID, ProductID: l.Product.ID, VersionID: l.Version.ID, Quantity: l.Quantity,
-				UnitPriceMinor: l.UnitPriceMinor, AmountMinor: l.AmountMinor, State: models.LineActive,
-				KeyCiphertext: []byte{0}, KeyID: softwareKeyID(s.SecretKey), KeyHash: keyHash(pk)}
-			if err := tx.Create(&line).Error; err != nil {
-				return fmt.Errorf("order line: %w", err)
-			}
-			sealed, err := s.Seal([]byte(pk), keyBinding(line.ID))
-			if err != nil {
-				return fmt.Errorf("seal key of order %s line %d: %w", o.Number, i+1, err)
-			}
-			if err := tx.Model(&models.SoftwareOrderLine{}).Where("id = ?", line.ID).Update("key_ciphertext", sealed).Error; err != nil {
-				return fmt.Errorf("store key: %w", err)
-			}
-			ck := fmt.Sprintf("sw-order:%d:line:%d", o.ID, line.ID)
-			if err := addCharge(tx, models.BillingCharge{BillingAccountID: o.BillingAccountID, Kind: models.ChargeOther,
-				Description: fmt.Sprintf("%s %s, order %s", l.Product.Name, l.Version.Version, o.Number), Quantity: l.Quantity,
-				AmountMinor: l.AmountMinor, Currency: o.Currency, CreatedAt: now, IdempotencyKey: &ck}); err != nil {
-				return err
-			}
-			audited = append(audited, map[string]any{"line_id": line.ID, "product": l.Product.Name, "version": l.Version.Version,
-				"quantity": l.Quantity, "amount_minor": l.AmountMinor})
+		audited, err := s.fulfilOrder(ctx, tx, fulfil, o, lines, now)
+		if err != nil {
+			return err
 		}
 		if err := audit(tx, auditEntry{Actor: a, At: now, Action: "software.order_placed", RecordType: "software_order", RecordID: o.ID,
 			After: map[string]any{"number": o.Number, "customer_id": customerID, "billing_account_id": o.BillingAccountID,
@@ -305,6 +278,45 @@ func (s *Store) PlaceSoftwareOrder(ctx context.Context, a models.Actor, customer
 			Args: []any{"Number", o.Number}, Link: "/admin/software"})
 	})
 	return out, err
+}
+
+// fulfilOrder issues each priced line's product key through the fulfilment,
+// stores the line with its key sealed (bound to the line), and charges the
+// line to the billing account's next invoice under a key of its own. It
+// returns the lines, for the audit.
+func (s *Store) fulfilOrder(ctx context.Context, tx *gorm.DB, fulfil Fulfilment, o models.SoftwareOrder, lines []models.PricedLine, now time.Time) ([]map[string]any, error) {
+	var audited []map[string]any
+	for i, l := range lines {
+		pk, err := fulfil.IssueKey(ctx, l.Product, l.Version, l.Quantity)
+		if err != nil {
+			return nil, fmt.Errorf("fulfil order %s line %d: %w", o.Number, i+1, err)
+		}
+		if !models.ValidProductKey(l.Product.KeyFormat, pk) {
+			return nil, fmt.Errorf("fulfil order %s line %d: the key has not the product's format", o.Number, i+1)
+		}
+		line := models.SoftwareOrderLine{OrderID: o.ID, ProductID: l.Product.ID, VersionID: l.Version.ID, Quantity: l.Quantity,
+			UnitPriceMinor: l.UnitPriceMinor, AmountMinor: l.AmountMinor, State: models.LineActive,
+			KeyCiphertext: []byte{0}, KeyID: softwareKeyID(s.SecretKey), KeyHash: keyHash(pk)}
+		if err := tx.Create(&line).Error; err != nil {
+			return nil, fmt.Errorf("order line: %w", err)
+		}
+		sealed, err := s.Seal([]byte(pk), keyBinding(line.ID))
+		if err != nil {
+			return nil, fmt.Errorf("seal key of order %s line %d: %w", o.Number, i+1, err)
+		}
+		if err := tx.Model(&models.SoftwareOrderLine{}).Where("id = ?", line.ID).Update("key_ciphertext", sealed).Error; err != nil {
+			return nil, fmt.Errorf("store key: %w", err)
+		}
+		ck := fmt.Sprintf("sw-order:%d:line:%d", o.ID, line.ID)
+		if err := addCharge(tx, models.BillingCharge{BillingAccountID: o.BillingAccountID, Kind: models.ChargeOther,
+			Description: fmt.Sprintf("%s %s, order %s", l.Product.Name, l.Version.Version, o.Number), Quantity: l.Quantity,
+			AmountMinor: l.AmountMinor, Currency: o.Currency, CreatedAt: now, IdempotencyKey: &ck}); err != nil {
+			return nil, err
+		}
+		audited = append(audited, map[string]any{"line_id": line.ID, "product": l.Product.Name, "version": l.Version.Version,
+			"quantity": l.Quantity, "amount_minor": l.AmountMinor})
+	}
+	return audited, nil
 }
 
 // ---- The Software page (R-SW-3) ----
