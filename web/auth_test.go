@@ -14,6 +14,7 @@ import (
 
 	"partnerconsole/models/store"
 	"partnerconsole/models/store/storetest"
+	"partnerconsole/web"
 	"partnerconsole/web/webtest"
 )
 
@@ -79,7 +80,7 @@ func tokenOf(t testing.TB, cookie string) string {
 	hash := sha256.Sum256(append([]byte("hash:"), key...))
 	block := sha256.Sum256(append([]byte("block:"), key...))
 	vals := map[any]any{}
-	if err := securecookie.New(hash[:], block[:]).Decode("pc_session", cookie, &vals); err != nil {
+	if err := securecookie.New(hash[:], block[:]).SetSerializer(web.CookieSerializer{}).Decode("pc_session", cookie, &vals); err != nil {
 		t.Fatalf("decode session cookie: %v", err)
 	}
 	tok, _ := vals["t"].(string)

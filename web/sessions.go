@@ -8,6 +8,7 @@ import (
 	"encoding/gob"
 	"net/http"
 
+	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
@@ -36,12 +37,18 @@ type cookieSessions struct {
 }
 
 func newCookieSessions(key []byte, secure bool) *cookieSessions {
-	// The flash travels in the cookie as a gob: name its type to gob here,
-	// where the store that encodes it is built (registering twice is fine).
+	// Cookies are written as JSON (cookieSerializer); one written as a gob
+	// before that is still read, and its flash type must be named to gob
+	// (registering twice is fine).
 	gob.Register(views.Flash{})
 	hash := sha256.Sum256(append([]byte("hash:"), key...))
 	block := sha256.Sum256(append([]byte("block:"), key...))
 	st := sessions.NewCookieStore(hash[:], block[:])
+	for _, c := range st.Codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			sc.SetSerializer(cookieSerializer{})
+		}
+	}
 	st.Options = &sessions.Options{Path: "/", MaxAge: 12 * 3600, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
 	csrf := sha256.Sum256(append([]byte("csrf:"), key...))
 	return &cookieSessions{store: st, name: cookieName(secure), csrfKey: csrf[:]}
