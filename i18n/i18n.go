@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -252,13 +251,37 @@ func (t *Translator) T(msg string, args ...any) string {
 	return out
 }
 
-var simpleAction = regexp.MustCompile(`\{\{\.[A-Za-z_][A-Za-z0-9_]*\}\}`)
-
 // simpleTemplate tells whether a message's only template actions are
 // {{.Name}} placeholders (no pipelines, functions, conditions or plurals).
+// T asks it on every call with arguments, so it scans by hand.
 func simpleTemplate(msg string) bool {
-	return strings.Contains(msg, "{{") && !strings.Contains(simpleAction.ReplaceAllString(msg, ""), "{{") &&
-		!strings.Contains(simpleAction.ReplaceAllString(msg, ""), "}}")
+	found := false
+	for {
+		open, end := strings.Index(msg, "{{"), strings.Index(msg, "}}")
+		switch {
+		case open < 0:
+			return found && end < 0
+		case end < open || !placeholder(msg[open+2:end]):
+			return false
+		}
+		found = true
+		msg = msg[end+2:]
+	}
+}
+
+// placeholder tells whether an action is .Name: a dot and an ASCII
+// identifier.
+func placeholder(action string) bool {
+	if len(action) < 2 || action[0] != '.' {
+		return false
+	}
+	for i, r := range action[1:] {
+		letter := r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+		if !letter && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // fill substitutes {{.Name}} placeholders without a bundle (the English

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -72,3 +73,31 @@ func TestFilledMessagesAnswerAsLocalize(t *testing.T) {
 		})
 	}
 }
+
+// simpleTemplate accepts messages whose only actions are {{.Name}}
+// placeholders, and nothing else that go-i18n would treat as a template.
+func TestSimpleTemplate(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"Plain text":                       false,
+		"{{.N}} min":                       true,
+		"Sent to {{.Email}} on {{.Day}}.":  true,
+		"{{.N_2}}":                         true,
+		"{{ .N }}":                         false,
+		"{{.N | printf}}":                  false,
+		"{{if .N}}x{{end}}":                false,
+		"{{.}}":                            false,
+		"{{.2x}}":                          false,
+		"{{.N}} and }} stray":              false,
+		"stray {{ only":                    false,
+		"}} before {{.N}}":                 false,
+		"{{.PluralCount}} {{.Name.Field}}": false,
+		"{{.Naïve}}":                       false,
+	} {
+		if got := simpleTemplate(msg); got != want {
+			t.Errorf("simpleTemplate(%q) = %v, want %v", msg, got, want)
+		}
+	}
+}
+
+// simpleAction finds {{.Name}} placeholders, for the tests.
+var simpleAction = regexp.MustCompile(`\{\{\.[A-Za-z_][A-Za-z0-9_]*\}\}`)

@@ -61,12 +61,13 @@ func TestRawTextFinder(t *testing.T) {
 		<p>Partner Console <small>{ x }</small></p><title>{ p.Title } · Partner Console</title>
 		<a href="/x">Go { "on" }</a>
 		<p>&lt; &amp; &gt; &#8212;</p>
+		<td>@components.Text(p.Tr("In a cell"))</td><td>@x.Y(f("a)b"), 2) raw after</td>
 	`
 	var got []string
 	for _, r := range rawText(body) {
 		got = append(got, fmt.Sprintf("%d:%s", r.line, r.text))
 	}
-	want := []string{"2:Raw words", "6:placeholder=\"Type here\"", "18:Go"}
+	want := []string{"2:Raw words", "6:placeholder=\"Type here\"", "18:Go", "20:raw after"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("rawText found %q, want %q", got, want)
 	}
@@ -133,6 +134,15 @@ func rawText(body string) []rawHit {
 				inTag, quote, depth = true, 0, 0
 				tag.Reset()
 				tagLine = i
+			case ch == '@' && j+1 < len(line) && isASCIILetter(line[j+1]):
+				// An inline component call, <td>@components.Text(x)</td>.
+				end := skipCall(line, j)
+				if end < 0 {
+					j = len(line)
+				} else {
+					j = end
+				}
+				text.WriteByte(' ')
 			case ch == '{':
 				end := skipExpr(line, j)
 				if end < 0 {
@@ -173,13 +183,30 @@ func hasLetter(s string) bool {
 
 // skipExpr returns the index of the "}" closing the "{" at open on one
 // line, skipping Go strings; -1 when the line ends first.
-func skipExpr(s string, open int) int {
+func skipExpr(s string, open int) int { return skipBalanced(s, open, '{', '}') }
+
+// skipCall returns the index of the ")" ending the component call "@a.B(…)"
+// at at; -1 when the line ends first.
+func skipCall(s string, at int) int {
+	i := at + 1
+	for i < len(s) && (isASCIILetter(s[i]) || s[i] == '.' || s[i] == '_' || s[i] >= '0' && s[i] <= '9') {
+		i++
+	}
+	if i == len(s) || s[i] != '(' {
+		return -1
+	}
+	return skipBalanced(s, i, '(', ')')
+}
+
+// skipBalanced returns the index of the close matching the open at open,
+// skipping Go strings; -1 when the line ends first.
+func skipBalanced(s string, open int, opening, closing byte) int {
 	depth := 0
 	for i := open; i < len(s); i++ {
 		switch s[i] {
-		case '{':
+		case opening:
 			depth++
-		case '}':
+		case closing:
 			depth--
 			if depth == 0 {
 				return i

@@ -464,8 +464,12 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			if err := pprof.StartCPUProfile(f); err != nil {
 				return err
 			}
+			// The allocations too: read the difference with
+			// go tool pprof -sample_index=alloc_space -base FILE.allocs.base FILE.allocs
+			writeAllocs(o.cpuprofile + ".allocs.base")
 			m.HTTP, m.AppUse, err = loadFromChild(ctx, appSpec)
 			pprof.StopCPUProfile()
+			writeAllocs(o.cpuprofile + ".allocs")
 			f.Close()
 			if err != nil {
 				return fmt.Errorf("%s: %w", p.Name, err)
@@ -686,4 +690,18 @@ func find(all []measured, name string) *measured {
 		}
 	}
 	return nil
+}
+
+// writeAllocs writes the process's allocation profile so far; two of them,
+// before and after a load, give that load's allocations.
+func writeAllocs(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+	}
 }

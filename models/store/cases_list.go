@@ -98,9 +98,9 @@ func (s *Store) ListCases(ctx context.Context, a models.Actor, f models.CaseFilt
 	}
 	now := s.Now()
 	after, has := models.DecodeCursor(cursor)
-	var rows []models.CaseRow
 	q := caseRowJoins(caseKeyset(s.caseQuery(ctx, a, f, now), f.Sort, after, has)).Select(caseListSelect).Limit(models.PageSize + 1)
-	if err := q.Find(&rows).Error; err != nil {
+	rows, err := findRows[models.CaseRow](q, models.PageSize+1)
+	if err != nil {
 		return page, fmt.Errorf("list cases: %w", err)
 	}
 	full := len(rows) > models.PageSize

@@ -66,6 +66,20 @@ func errFactorOn() *models.Error {
 	return &models.Error{Code: models.CodeConflict, Message: "Two-factor sign-in is already on."}
 }
 
+// sessionRow is what AuthSession reads about a session in one statement.
+type sessionRow struct {
+	models.User
+	SessCreatedAt      time.Time
+	SessLastSeenAt     time.Time
+	SessRevokedAt      *time.Time
+	SessPending        string
+	SessSecondFactorAt *time.Time
+	HasSecondFactor    bool
+	OrgName            string
+	TermAdminsOnly     bool // R-PK-4: the customer's subscriptions are disabled
+	Unread             int
+}
+
 // AuthSession resolves a session token: the idle and absolute timeouts,
 // revocation and disabled users as for any session, and the 5-minute limit
 // on the half-signed-in state. It refreshes last seen.
@@ -75,21 +89,9 @@ func (s *Store) AuthSession(ctx context.Context, token string) (AuthSession, err
 	}
 	now := s.Now()
 	h := hashToken(token)
-	var row struct {
-		models.User
-		SessCreatedAt      time.Time
-		SessLastSeenAt     time.Time
-		SessRevokedAt      *time.Time
-		SessPending        string
-		SessSecondFactorAt *time.Time
-		HasSecondFactor    bool
-		OrgName            string
-		TermAdminsOnly     bool // R-PK-4: the customer's subscriptions are disabled
-		Unread             int
-	}
 	// One round trip: the session, its user, the user's organisation name
 	// for the top bar, and the bell's unread count (bounded, as UnreadCount).
-	res := s.db.WithContext(ctx).Raw(`SELECT u.*, s.created_at AS sess_created_at, s.last_seen_at AS sess_last_seen_at,
+	rows, err := findRows[sessionRow](s.db.WithContext(ctx).Raw(`SELECT u.*, s.created_at AS sess_created_at, s.last_seen_at AS sess_last_seen_at,
 		s.revoked_at AS sess_revoked_at, s.pending AS sess_pending, s.second_factor_at AS sess_second_factor_at,
 		(f.confirmed_at IS NOT NULL) AS has_second_factor, coalesce(c.name, cu.name, '') AS org_name,
 		`+termAdminsOnlySQL+` AS term_admins_only,
@@ -98,11 +100,15 @@ func (s *Store) AuthSession(ctx context.Context, token string) (AuthSession, err
 		LEFT JOIN user_second_factors f ON f.user_id = u.id
 		LEFT JOIN consoles c ON c.id = u.organisation_id
 		LEFT JOIN customers cu ON cu.id = u.organisation_id
-		WHERE s.id_hash = ?`, h).Scan(&row)
-	if res.Error != nil {
-		return AuthSession{}, fmt.Errorf("load session: %w", res.Error)
+		WHERE s.id_hash = ?`, h), 1)
+	if err != nil {
+		return AuthSession{}, fmt.Errorf("load session: %w", err)
 	}
-	if res.RowsAffected == 0 || row.SessRevokedAt != nil || now.Sub(row.SessLastSeenAt) > SessionIdle ||
+	if len(rows) == 0 {
+		return AuthSession{}, errSessionEnded()
+	}
+	row := rows[0]
+	if row.SessRevokedAt != nil || now.Sub(row.SessLastSeenAt) > SessionIdle ||
 		now.Sub(row.SessCreatedAt) > SessionAbsolute || row.DisabledAt != nil || models.TermSignInBlocked(row.Role, row.TermAdminsOnly) {
 		return AuthSession{}, errSessionEnded()
 	}

@@ -565,8 +565,8 @@ func (s *Store) ListSoftwareOrders(ctx context.Context, a models.Actor, f Softwa
 			q = q.Where("(o.placed_at, o.id) < (?, ?)", at, c.ID)
 		}
 	}
-	var rows []SoftwareOrderRow
-	if err := q.Order("o.placed_at DESC, o.id DESC").Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
+	rows, err := findRows[SoftwareOrderRow](q.Order("o.placed_at DESC, o.id DESC").Limit(models.PageSize+1), models.PageSize+1)
+	if err != nil {
 		return page, fmt.Errorf("list software orders: %w", err)
 	}
 	if len(rows) > models.PageSize {

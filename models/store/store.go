@@ -210,8 +210,8 @@ func newestFirst[T any](q *gorm.DB, cursor string, id func(T) int64) (models.Pag
 	if c, ok := models.DecodeCursor(cursor); ok {
 		q = q.Where("id < ?", c.ID)
 	}
-	var rows []T
-	if err := q.Order("id DESC").Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
+	rows, err := findRows[T](q.Order("id DESC").Limit(models.PageSize+1), models.PageSize+1)
+	if err != nil {
 		return page, err
 	}
 	if len(rows) > models.PageSize {

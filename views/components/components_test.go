@@ -163,3 +163,21 @@ func TestTruncateKeepsTheFullTextInItsTitle(t *testing.T) {
 		t.Errorf("Truncate = %s, want %s", html, want)
 	}
 }
+
+// Text writes what `{ s }` writes, escaped, without allocating.
+func TestTextEscapesAsTemplDoes(t *testing.T) {
+	for _, s := range []string{"", "plain", `<b>"Tom" & 'Jerry'</b>`, "東京"} {
+		var got strings.Builder
+		if err := components.Text(s).Render(context.Background(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if want := templ.EscapeString(s); got.String() != want {
+			t.Errorf("Text(%q) wrote %q, want %q", s, got.String(), want)
+		}
+	}
+	var sink strings.Builder
+	sink.Grow(1 << 16)
+	if n := testing.AllocsPerRun(100, func() { _ = components.Text("Acme Robotics").Render(context.Background(), &sink) }); n != 0 {
+		t.Errorf("Text allocates %v times per call", n)
+	}
+}
