@@ -181,3 +181,24 @@ func TestTextEscapesAsTemplDoes(t *testing.T) {
 		t.Errorf("Text allocates %v times per call", n)
 	}
 }
+
+// Badge and Truncate write what their templ versions wrote.
+func TestBadgeAndTruncateMarkup(t *testing.T) {
+	for _, c := range []struct {
+		c    templ.Component
+		want string
+	}{
+		{components.Badge("ok", "Paid"), `<span class="badge ok">Paid</span>`},
+		{components.Badge("", "Plain"), `<span class="badge">Plain</span>`},
+		{components.Badge("warn", `<b>&`), `<span class="badge warn">&lt;b&gt;&amp;</span>`},
+		{components.Truncate(`A "long" title`), `<span class="truncate" title="A &#34;long&#34; title">A &#34;long&#34; title</span>`},
+	} {
+		var b strings.Builder
+		if err := c.c.Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != c.want {
+			t.Errorf("wrote %s, want %s", b.String(), c.want)
+		}
+	}
+}
