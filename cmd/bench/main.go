@@ -456,27 +456,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 
 		meter.start()
 		appSpec := loadSpec{Base: cfg.BaseURL, Path: p.Path, Cookie: pc.cookie, Conc: o.concurrency, Warmup: o.warmup, Duration: o.duration}
-		if o.cpuprofile != "" && p.Name == o.profilePage {
-			f, err := os.Create(o.cpuprofile)
-			if err != nil {
-				return err
-			}
-			if err := pprof.StartCPUProfile(f); err != nil {
-				return err
-			}
-			// The allocations too: read the difference with
-			// go tool pprof -sample_index=alloc_space -base FILE.allocs.base FILE.allocs
-			writeAllocs(o.cpuprofile + ".allocs.base")
-			m.HTTP, m.AppUse, err = loadFromChild(ctx, appSpec)
-			pprof.StopCPUProfile()
-			writeAllocs(o.cpuprofile + ".allocs")
-			f.Close()
-			if err != nil {
-				return fmt.Errorf("%s: %w", p.Name, err)
-			}
-		} else {
-			m.HTTP, m.AppUse, err = loadFromChild(ctx, appSpec)
-		}
+		m.HTTP, m.AppUse, err = o.load(ctx, p.Name, appSpec)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.Name, err)
 		}
@@ -704,4 +684,27 @@ func writeAllocs(path string) {
 	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 	}
+}
+
+// load runs a page's or a write's load from the child; when it is the page
+// --cpuprofile names, it profiles the serving process meanwhile (CPU, and the
+// allocations: read them with
+// go tool pprof -sample_index=alloc_space -base FILE.allocs.base FILE.allocs).
+func (o *options) load(ctx context.Context, name string, spec loadSpec) (result, serverUse, error) {
+	if o.cpuprofile == "" || name != o.profilePage {
+		return loadFromChild(ctx, spec)
+	}
+	f, err := os.Create(o.cpuprofile)
+	if err != nil {
+		return result{}, serverUse{}, err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return result{}, serverUse{}, err
+	}
+	writeAllocs(o.cpuprofile + ".allocs.base")
+	r, use, err := loadFromChild(ctx, spec)
+	pprof.StopCPUProfile()
+	writeAllocs(o.cpuprofile + ".allocs")
+	return r, use, err
 }

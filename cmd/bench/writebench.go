@@ -131,7 +131,7 @@ func (w writeBench) measure(ctx context.Context, p page, spec loadSpec, first, l
 
 	w.meter.start()
 	spec.Conc, spec.Warmup, spec.Duration = w.o.concurrency, w.o.warmup, w.o.duration
-	m.HTTP, m.AppUse, err = loadFromChild(ctx, spec)
+	m.HTTP, m.AppUse, err = w.o.load(ctx, p.Name, spec)
 	if err != nil {
 		return m, fmt.Errorf("%s: %w", p.Name, err)
 	}
