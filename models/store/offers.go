@@ -71,11 +71,14 @@ const offerSelect = `offers.*, customers.name AS customer_name, customers.domain
 	coalesce(consoles.name, '') AS console_name, products.name AS product_name, products.sku AS product_sku,
 	products.family AS product_family`
 
-func (s *Store) offerQuery(ctx context.Context, a models.Actor, f models.OfferFilter) *gorm.DB {
-	q := s.db.WithContext(ctx).Table("offers").Scopes(scopeOffers(a)).
-		Joins("JOIN customers ON customers.id = offers.customer_id").
-		Joins("JOIN products ON products.id = offers.product_id").
-		Joins("LEFT JOIN consoles ON consoles.id = offers.console_id")
+// offerSearch is the filter's free text, lower-cased ("" for none).
+func offerSearch(f models.OfferFilter) string { return strings.ToLower(strings.TrimSpace(f.Query)) }
+
+// offerMatches is the offers of the filter the actor may see, joined to
+// their customer only when the search needs its name: what a first page
+// counts and takes its keys from.
+func (s *Store) offerMatches(ctx context.Context, a models.Actor, f models.OfferFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("offers").Scopes(scopeOffers(a))
 	if f.State.Valid() {
 		q = q.Where("offers.state = ?", f.State)
 	}
@@ -85,12 +88,29 @@ func (s *Store) offerQuery(ctx context.Context, a models.Actor, f models.OfferFi
 	if f.ProductID > 0 {
 		q = q.Where("offers.product_id = ?", f.ProductID)
 	}
-	if t := strings.ToLower(strings.TrimSpace(f.Query)); t != "" {
+	if t := offerSearch(f); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q = q.Where(`(customers.name_key LIKE ? OR (customers.domain COLLATE "C") LIKE ? OR lower(offers.po_number) LIKE ?)`,
-			like, escapeLike(t)+"%", like)
+		q = q.Joins("JOIN customers ON customers.id = offers.customer_id").
+			Where(`(customers.name_key LIKE ? OR (customers.domain COLLATE "C") LIKE ? OR lower(offers.po_number) LIKE ?)`,
+				like, escapeLike(t)+"%", like)
 	}
 	return q
+}
+
+// offerJoins joins what an offer row shows (offerSelect) to q: its
+// customer (withCustomer: unless the search joined it already), product
+// and console.
+func offerJoins(q *gorm.DB, withCustomer bool) *gorm.DB {
+	if withCustomer {
+		q = q.Joins("JOIN customers ON customers.id = offers.customer_id")
+	}
+	return q.Joins("JOIN products ON products.id = offers.product_id").
+		Joins("LEFT JOIN consoles ON consoles.id = offers.console_id")
+}
+
+// offerQuery is offerMatches with what each row shows joined.
+func (s *Store) offerQuery(ctx context.Context, a models.Actor, f models.OfferFilter) *gorm.DB {
+	return offerJoins(s.offerMatches(ctx, a, f), offerSearch(f) == "")
 }
 
 func offerKeyset(q *gorm.DB, after models.Cursor, has bool) *gorm.DB {
@@ -106,28 +126,44 @@ func offerCursor(o models.Offer) models.Cursor {
 	return models.Cursor{Key: o.CreatedAt.UTC().Format(time.RFC3339Nano), ID: o.ID}
 }
 
-// ListOffers is one keyset page of the offers the actor may see, newest first.
+// countedOfferRow is a first page's row: the offer and the list's count.
+type countedOfferRow struct {
+	models.OfferRow
+	ListTotal int64
+}
+
+// ListOffers is one keyset page of the offers the actor may see, newest
+// first, in one statement as the customers list: a first page reads the
+// keys of up to CountCap+1 matching offers (offers_console_idx for a
+// console), counts them with a window and joins the rows of the first
+// PageSize+1; a later page reads PageSize+1 rows from its cursor and shows
+// the count the first page put in the cursor.
 func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFilter, cursor string) (models.Page[models.OfferRow], error) {
-	var page models.Page[models.OfferRow]
 	if err := canListOffers(a); err != nil {
-		return page, err
+		return models.Page[models.OfferRow]{}, err
 	}
 	after, has := models.DecodeCursor(cursor)
 	var rows []models.OfferRow
-	if err := offerKeyset(s.offerQuery(ctx, a, f), after, has).Select(offerSelect).Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
-		return page, fmt.Errorf("list offers: %w", err)
+	var counted int64
+	if !has {
+		const order = "k.created_at DESC, k.id DESC"
+		keys := s.offerMatches(ctx, a, f).Select("offers.id, offers.created_at")
+		first := countedFirstPage(s.db.WithContext(ctx), keys.Order("offers.created_at DESC, offers.id DESC"), order, models.CountCap).
+			Joins("JOIN offers ON offers.id = k.id")
+		var crs []countedOfferRow
+		if err := offerJoins(first, true).Select(offerSelect + ", k.list_total").Find(&crs).Error; err != nil {
+			return models.Page[models.OfferRow]{}, fmt.Errorf("list offers: %w", err)
+		}
+		rows = make([]models.OfferRow, len(crs))
+		for i, r := range crs {
+			rows[i], counted = r.OfferRow, r.ListTotal
+		}
+	} else if err := offerKeyset(s.offerQuery(ctx, a, f), after, has).Select(offerSelect).Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
+		return models.Page[models.OfferRow]{}, fmt.Errorf("list offers: %w", err)
 	}
-	if len(rows) > models.PageSize {
-		rows = rows[:models.PageSize]
-		page.Next = offerCursor(rows[len(rows)-1].Offer).Encode()
-	}
-	page.Items = rows
-	total, many, err := cappedCount(s.offerQuery(ctx, a, f))
-	if err != nil {
-		return page, err
-	}
-	page.Total, page.Many = total, many
-	return page, nil
+	return finishPage(rows, after, has, counted, models.CountCap,
+		func(o models.OfferRow) models.Cursor { return offerCursor(o.Offer) },
+		func() (int64, bool, error) { return cappedCount(s.offerMatches(ctx, a, f)) })
 }
 
 // ExportOffers streams every offer of the filter, in batches, and records
@@ -192,6 +228,49 @@ func (s *Store) Products(ctx context.Context) ([]models.Product, error) {
 		return nil, fmt.Errorf("list products: %w", err)
 	}
 	return ps, nil
+}
+
+// OfferListChoices are the offers list's filter options.
+type OfferListChoices struct {
+	Products []models.Product // the catalogue, id and name
+	// Customer is the customer the list is filtered on (id, name and
+	// domain), nil when none or not one the actor may see. The filter lists
+	// no other: the search box finds any customer, and a customer's page
+	// links to its offers.
+	Customer *models.Customer
+}
+
+// OfferListChoices reads the offers list's filter options in one
+// statement: the catalogue's products and, when the list is filtered on
+// customerID (0 for none), that customer if the actor may see it.
+func (s *Store) OfferListChoices(ctx context.Context, a models.Actor, customerID int64) (OfferListChoices, error) {
+	var out OfferListChoices
+	type choice struct {
+		Kind, Name, Domain string
+		ID                 int64
+	}
+	db := s.db.WithContext(ctx)
+	products := func() *gorm.DB {
+		return db.Table("products").Select("'product' AS kind, products.id, products.name, '' AS domain")
+	}
+	q := products().Order("name, id")
+	if customerID > 0 {
+		customer := db.Table("customers").Scopes(scopeCustomers(a)).
+			Select("'customer' AS kind, customers.id, customers.name, customers.domain").Where("customers.id = ?", customerID)
+		q = db.Table("((?) UNION ALL (?)) AS choices", products(), customer).Select("choices.*").Order("name, id")
+	}
+	var cs []choice
+	if err := q.Find(&cs).Error; err != nil {
+		return out, fmt.Errorf("offer list choices: %w", err)
+	}
+	for _, c := range cs {
+		if c.Kind == "customer" {
+			out.Customer = &models.Customer{ID: c.ID, Name: c.Name, Domain: c.Domain}
+		} else {
+			out.Products = append(out.Products, models.Product{ID: c.ID, Name: c.Name})
+		}
+	}
+	return out, nil
 }
 
 // OfferPickerSize bounds the customers the offer form's picker and the
