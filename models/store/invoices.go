@@ -78,6 +78,17 @@ type countedInvoiceRow struct {
 	ListTotal int64
 }
 
+// invoicesFirstPage is a first page's statement: the keys of up to
+// CountCap+1 matching invoices in the list's order (a console's walk
+// invoices_console_issued_idx), counted, the first PageSize+1 joined to
+// their rows.
+func (s *Store) invoicesFirstPage(ctx context.Context, a models.Actor, f models.InvoiceFilter) *gorm.DB {
+	keys := s.invoiceMatches(ctx, a, f).Select("invoices.id, invoices.issued_on").Order("invoices.issued_on DESC, invoices.id DESC")
+	first := countedFirstPage(s.db.WithContext(ctx), keys, "k.issued_on DESC, k.id DESC", models.CountCap).
+		Joins("JOIN invoices ON invoices.id = k.id")
+	return invoiceJoins(first, true).Select(invoiceSelect + ", k.list_total")
+}
+
 // Invoices is one keyset page of the invoices the actor may see, newest
 // first, in one statement as the customers list: a first page reads the
 // keys of up to CountCap+1 matching invoices, counts them with a window and
@@ -92,11 +103,8 @@ func (s *Store) Invoices(ctx context.Context, a models.Actor, f models.InvoiceFi
 	var rows []models.InvoiceRow
 	var counted int64
 	if !has {
-		const order = "k.issued_on DESC, k.id DESC"
-		keys := s.invoiceMatches(ctx, a, f).Select("invoices.id, invoices.issued_on").Order("invoices.issued_on DESC, invoices.id DESC")
-		first := countedFirstPage(s.db.WithContext(ctx), keys, order, models.CountCap).Joins("JOIN invoices ON invoices.id = k.id")
 		var crs []countedInvoiceRow
-		if err := invoiceJoins(first, true).Select(invoiceSelect + ", k.list_total").Find(&crs).Error; err != nil {
+		if err := s.invoicesFirstPage(ctx, a, f).Find(&crs).Error; err != nil {
 			return models.Page[models.InvoiceRow]{}, fmt.Errorf("list invoices: %w", err)
 		}
 		rows = make([]models.InvoiceRow, len(crs))

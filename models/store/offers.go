@@ -132,11 +132,20 @@ type countedOfferRow struct {
 	ListTotal int64
 }
 
+// offersFirstPage is a first page's statement: the keys of up to
+// CountCap+1 matching offers, newest first (offers_console_idx for a
+// console), counted, the first PageSize+1 joined to their rows.
+func (s *Store) offersFirstPage(ctx context.Context, a models.Actor, f models.OfferFilter) *gorm.DB {
+	keys := s.offerMatches(ctx, a, f).Select("offers.id, offers.created_at").Order("offers.created_at DESC, offers.id DESC")
+	first := countedFirstPage(s.db.WithContext(ctx), keys, "k.created_at DESC, k.id DESC", models.CountCap).
+		Joins("JOIN offers ON offers.id = k.id")
+	return offerJoins(first, true).Select(offerSelect + ", k.list_total")
+}
+
 // ListOffers is one keyset page of the offers the actor may see, newest
 // first, in one statement as the customers list: a first page reads the
-// keys of up to CountCap+1 matching offers (offers_console_idx for a
-// console), counts them with a window and joins the rows of the first
-// PageSize+1; a later page reads PageSize+1 rows from its cursor and shows
+// keys of up to CountCap+1 matching offers, counts them with a window and
+// joins the rows of the first PageSize+1 (offersFirstPage); a later page reads PageSize+1 rows from its cursor and shows
 // the count the first page put in the cursor.
 func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFilter, cursor string) (models.Page[models.OfferRow], error) {
 	if err := canListOffers(a); err != nil {
@@ -146,12 +155,8 @@ func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFi
 	var rows []models.OfferRow
 	var counted int64
 	if !has {
-		const order = "k.created_at DESC, k.id DESC"
-		keys := s.offerMatches(ctx, a, f).Select("offers.id, offers.created_at")
-		first := countedFirstPage(s.db.WithContext(ctx), keys.Order("offers.created_at DESC, offers.id DESC"), order, models.CountCap).
-			Joins("JOIN offers ON offers.id = k.id")
 		var crs []countedOfferRow
-		if err := offerJoins(first, true).Select(offerSelect + ", k.list_total").Find(&crs).Error; err != nil {
+		if err := s.offersFirstPage(ctx, a, f).Find(&crs).Error; err != nil {
 			return models.Page[models.OfferRow]{}, fmt.Errorf("list offers: %w", err)
 		}
 		rows = make([]models.OfferRow, len(crs))
