@@ -133,8 +133,8 @@ type countedOfferRow struct {
 }
 
 // offersFirstPage is a first page's statement: the keys of up to
-// CountCap+1 matching offers, newest first (offers_console_idx for a
-// console), counted, the first PageSize+1 joined to their rows.
+// CountCap+1 matching offers, newest first (an index scan in that order),
+// counted, the first PageSize+1 joined to their rows.
 func (s *Store) offersFirstPage(ctx context.Context, a models.Actor, f models.OfferFilter) *gorm.DB {
 	keys := s.offerMatches(ctx, a, f).Select("offers.id, offers.created_at").Order("offers.created_at DESC, offers.id DESC")
 	first := countedFirstPage(s.db.WithContext(ctx), keys, "k.created_at DESC, k.id DESC", models.CountCap).
@@ -145,8 +145,9 @@ func (s *Store) offersFirstPage(ctx context.Context, a models.Actor, f models.Of
 // ListOffers is one keyset page of the offers the actor may see, newest
 // first, in one statement as the customers list: a first page reads the
 // keys of up to CountCap+1 matching offers, counts them with a window and
-// joins the rows of the first PageSize+1 (offersFirstPage); a later page reads PageSize+1 rows from its cursor and shows
-// the count the first page put in the cursor.
+// joins the rows of the first PageSize+1 (offersFirstPage); a later page
+// reads PageSize+1 rows from its cursor and shows the count the first page
+// put in the cursor.
 func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFilter, cursor string) (models.Page[models.OfferRow], error) {
 	if err := canListOffers(a); err != nil {
 		return models.Page[models.OfferRow]{}, err
@@ -278,9 +279,10 @@ func (s *Store) OfferListChoices(ctx context.Context, a models.Actor, customerID
 	return out, nil
 }
 
-// OfferPickerSize bounds the customers the offer form's picker and the
-// offers list's customer filter show: a console of 100 000 customers
-// cannot be one <select> (the whole list was read on every offers page).
+// OfferPickerSize bounds the customers the offer form's picker shows: a
+// console of 100 000 customers cannot be one <select> (the whole list was
+// read on every offers page). The offers list has no picker: its search
+// finds any customer (OfferListChoices).
 const OfferPickerSize = 100
 
 // OfferCustomers lists the first OfferPickerSize of the actor's customers
