@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -72,10 +73,34 @@ func invoiceCursor(i models.Invoice) models.Cursor {
 	return models.Cursor{Key: i.IssuedOn.Format(time.DateOnly), ID: i.ID}
 }
 
-// countedInvoiceRow is a first page's row: the invoice and the list's count.
-type countedInvoiceRow struct {
-	models.InvoiceRow
-	ListTotal int64
+// invoiceListColumns are what the invoices list shows and pages by, in
+// the order scanInvoiceRows reads them: the list scans its rows by hand
+// rather than through GORM's reflective scan of invoiceSelect (as the
+// customers and offers lists). The page's rows carry these fields only; the
+// invoice page and the export read invoiceSelect.
+const invoiceListColumns = `invoices.id, invoices.number, invoices.billing_account_id, invoices.period_start, invoices.period_end,
+	invoices.currency, invoices.total_minor, invoices.paid_minor, invoices.state, invoices.issued_on, invoices.due_on,
+	ba.name AS account_name, coalesce(consoles.name, '') AS console_name, coalesce(customers.name, '') AS customer_name`
+
+// scanInvoiceRows reads rows of invoiceListColumns, and when total is not
+// nil the list_total column after them.
+func scanInvoiceRows(rows *sql.Rows, total *int64) ([]models.InvoiceRow, error) {
+	defer rows.Close()
+	out := make([]models.InvoiceRow, 0, models.PageSize+1)
+	for rows.Next() {
+		var r models.InvoiceRow
+		dest := []any{&r.ID, &r.Number, &r.BillingAccountID, &r.PeriodStart, &r.PeriodEnd,
+			&r.Currency, &r.TotalMinor, &r.PaidMinor, (*string)(&r.State), &r.IssuedOn, &r.DueOn,
+			&r.AccountName, &r.ConsoleName, &r.CustomerName}
+		if total != nil {
+			dest = append(dest, total)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // invoicesFirstPage is a first page's statement: the keys of up to
@@ -86,7 +111,7 @@ func (s *Store) invoicesFirstPage(ctx context.Context, a models.Actor, f models.
 	keys := s.invoiceMatches(ctx, a, f).Select("invoices.id, invoices.issued_on").Order("invoices.issued_on DESC, invoices.id DESC")
 	first := countedFirstPage(s.db.WithContext(ctx), keys, "k.issued_on DESC, k.id DESC", models.CountCap).
 		Joins("JOIN invoices ON invoices.id = k.id")
-	return invoiceJoins(first, true).Select(invoiceSelect + ", k.list_total")
+	return invoiceJoins(first, true).Select(invoiceListColumns + ", k.list_total")
 }
 
 // Invoices is one keyset page of the invoices the actor may see, newest
@@ -100,18 +125,21 @@ func (s *Store) Invoices(ctx context.Context, a models.Actor, f models.InvoiceFi
 		return models.Page[models.InvoiceRow]{}, err
 	}
 	after, has := models.DecodeCursor(cursor)
-	var rows []models.InvoiceRow
+	var rs *sql.Rows
+	var err error
 	var counted int64
+	var countedDest *int64
 	if !has {
-		var crs []countedInvoiceRow
-		if err := s.invoicesFirstPage(ctx, a, f).Find(&crs).Error; err != nil {
-			return models.Page[models.InvoiceRow]{}, fmt.Errorf("list invoices: %w", err)
-		}
-		rows = make([]models.InvoiceRow, len(crs))
-		for i, r := range crs {
-			rows[i], counted = r.InvoiceRow, r.ListTotal
-		}
-	} else if err := invoiceKeyset(s.invoiceQuery(ctx, a, f), after, has).Select(invoiceSelect).Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
+		rs, err = s.invoicesFirstPage(ctx, a, f).Rows()
+		countedDest = &counted
+	} else {
+		rs, err = invoiceKeyset(s.invoiceQuery(ctx, a, f), after, has).Select(invoiceListColumns).Limit(models.PageSize + 1).Rows()
+	}
+	if err != nil {
+		return models.Page[models.InvoiceRow]{}, fmt.Errorf("list invoices: %w", err)
+	}
+	rows, err := scanInvoiceRows(rs, countedDest)
+	if err != nil {
 		return models.Page[models.InvoiceRow]{}, fmt.Errorf("list invoices: %w", err)
 	}
 	return finishPage(rows, after, has, counted, models.CountCap,

@@ -35,7 +35,7 @@ func (s *Store) ExplainInvoicesPages(ctx context.Context, a models.Actor) (first
 		return strings.Join(lines, "\n"), nil
 	}
 	first, err = explain(func(st *Store) *gorm.DB {
-		var rows []countedInvoiceRow
+		var rows []models.InvoiceRow
 		return st.invoicesFirstPage(ctx, a, models.InvoiceFilter{}).Find(&rows)
 	})
 	if err != nil {
@@ -44,7 +44,7 @@ func (s *Store) ExplainInvoicesPages(ctx context.Context, a models.Actor) (first
 	later, err = explain(func(st *Store) *gorm.DB {
 		var rows []models.InvoiceRow
 		return invoiceKeyset(st.invoiceQuery(ctx, a, models.InvoiceFilter{}), models.Cursor{Key: "2100-01-01", ID: 1 << 40}, true).
-			Select(invoiceSelect).Limit(models.PageSize + 1).Find(&rows)
+			Select(invoiceListColumns).Limit(models.PageSize + 1).Find(&rows)
 	})
 	return first, later, err
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"partnerconsole/models"
 	"partnerconsole/models/store/storetest"
@@ -111,5 +112,42 @@ func TestInvoicesListCountsOnItsFirstPageAndCarriesIt(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// invoiceListFields is what the invoices list reads of a row
+// (invoiceListColumns).
+func invoiceListFields(r models.InvoiceRow) string {
+	day := func(t time.Time) string { return t.Format(time.DateOnly) }
+	return fmt.Sprintf("%d %s %d %s %s %s %d %d %s %s %s | %s %s %s", r.ID, r.Number, r.BillingAccountID, day(r.PeriodStart), day(r.PeriodEnd),
+		r.Currency, r.TotalMinor, r.PaidMinor, r.State, day(r.IssuedOn), day(r.DueOn), r.AccountName, r.ConsoleName, r.CustomerName)
+}
+
+// The list scans its rows by hand: each row holds what GORM's scan of the
+// invoice (Store.Invoice) holds, for every field the list shows or pages
+// by, on a first page and a later one, for a console and the desk.
+func TestInvoicesListScansWhatGORMScans(t *testing.T) {
+	t.Parallel()
+	f := storetest.Seed(t)
+	addInvoices(t, f, billingAccount(t, f, "A").ID, 0, models.PageSize+3)
+	for _, actor := range []string{"A:super_admin", "desk:operator_admin"} {
+		a := f.Actor(actor)
+		first, err := f.Store.Invoices(bg, a, models.InvoiceFilter{}, "")
+		if err != nil || first.Next == "" {
+			t.Fatalf("%s: first page next %q, %v", actor, first.Next, err)
+		}
+		later, err := f.Store.Invoices(bg, a, models.InvoiceFilter{}, first.Next)
+		if err != nil || len(later.Items) == 0 {
+			t.Fatalf("%s: later page %d rows, %v", actor, len(later.Items), err)
+		}
+		for _, r := range append(first.Items, later.Items...) {
+			full, err := f.Store.Invoice(bg, a, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := invoiceListFields(r), invoiceListFields(full.InvoiceRow); got != want {
+				t.Fatalf("%s: invoice %d listed as\n%s\nGORM reads\n%s", actor, r.ID, got, want)
+			}
+		}
 	}
 }
