@@ -44,17 +44,17 @@ func (h *H) Offers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	products, err := h.Store.Products(ctx(c))
+	filtered := f.CustomerID // a customer's users see their own offers: no customer filter
+	if a.OrgKind == models.OrgCustomer {
+		filtered = 0
+	}
+	choices, err := h.Store.OfferListChoices(ctx(c), a, filtered)
 	if err != nil {
 		return err
 	}
 	v := offers.ListView{Filter: f, Page: page, Base: l.Base, OnFirst: l.OnFirst, CSVURL: l.CSVURL, FirstURL: l.FirstURL, NextURL: l.NextURL,
-		Products: products, CanCreate: a.Can(models.PermOffers) || a.Can(models.PermDirectOffers)}
-	if a.OrgKind != models.OrgCustomer {
-		if v.Customers, v.MoreCustomers, err = h.Store.OfferCustomers(ctx(c), a, f.CustomerID); err != nil {
-			return err
-		}
-	}
+		Products: choices.Products, Customer: choices.Customer, CustomerFilter: filtered > 0,
+		CanCreate: a.Can(models.PermOffers) || a.Can(models.PermDirectOffers)}
 	return Render(c, http.StatusOK, offers.List(h.page(c, "Offers"), v))
 }
 

@@ -38,3 +38,36 @@ func TestCarriedCount(t *testing.T) {
 		}
 	})
 }
+
+// A first page's count is its own statement's, capped; a later page's is
+// its cursor's; only a later page without one counts again.
+func TestPageCount(t *testing.T) {
+	carrying := func(total int64, many bool) models.Cursor {
+		return models.Cursor{Key: "k", ID: 7, N: models.CarryCount(total, many)}
+	}
+	for _, c := range []struct {
+		name        string
+		after       models.Cursor
+		has         bool
+		counted     int64
+		wantTotal   int64
+		wantMany    bool
+		wantRecount bool
+	}{
+		{"an empty first page", models.Cursor{}, false, 0, 0, false, false},
+		{"a first page under the cap", models.Cursor{}, false, 120, 120, false, false},
+		{"a first page at the cap", models.Cursor{}, false, models.CountCap, models.CountCap, false, false},
+		{"a first page past the cap", models.Cursor{}, false, models.CountCap + 1, models.CountCap, true, false},
+		{"a later page carrying a count", carrying(120, false), true, 0, 120, false, false},
+		{"a later page carrying many", carrying(models.CountCap, true), true, 0, models.CountCap, true, false},
+		{"a later page ignores what it counted", carrying(120, false), true, 999, 120, false, false},
+		{"a later page carrying none", models.Cursor{Key: "k", ID: 7}, true, 0, 0, false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			total, many, recount := models.PageCount(c.after, c.has, c.counted, models.CountCap)
+			if total != c.wantTotal || many != c.wantMany || recount != c.wantRecount {
+				t.Errorf("PageCount = %d, many %v, recount %v; want %d, %v, %v", total, many, recount, c.wantTotal, c.wantMany, c.wantRecount)
+			}
+		})
+	}
+}

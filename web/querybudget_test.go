@@ -208,3 +208,100 @@ func TestQueryBudget(t *testing.T) {
 		})
 	}
 }
+
+// The offers and invoices lists run at most three statements a page, the
+// session's included, first page and later page alike, and write nothing:
+// the session; the page, which on a first page carries its capped count
+// and on a later page takes it from the cursor; the filter options (the
+// catalogue and the customer filtered on, in one statement, for offers;
+// the billing accounts for invoices). The later page shows the first
+// page's count.
+func TestQueryBudgetOffersAndInvoices(t *testing.T) {
+	t.Parallel()
+	const budget = 3
+	s := webtest.Start(t)
+	ctx := t.Context()
+	ba, err := s.Store.SaveBillingAccount(ctx, s.Actor("A:super_admin"), 0, models.BillingAccountInput{Name: "A EUR", Currency: "EUR", LegalEntity: "Entity A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var product int64
+	if err := s.Gorm.Table("products").Select("id").Where("sku = ?", "GWS-BS").Scan(&product).Error; err != nil || product == 0 {
+		t.Fatalf("product: %v", err)
+	}
+	n := models.PageSize + 10
+	for i := 0; i < n; i++ {
+		if _, err := s.Store.CreateOffer(ctx, s.Actor("A:sales_agent"), models.OfferInput{CustomerID: s.CustomerA.ID, ProductID: product,
+			Quantity: "10", Plan: models.PlanFlexible, UnitPrice: "7.50", BillingAccountID: ba.ID, PONumber: fmt.Sprintf("PO-%03d", i)}, "", false); err != nil {
+			t.Fatalf("offer %d: %v", i, err)
+		}
+		s.Clock.Advance(time.Second)
+		start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, i, 0)
+		inv := models.Invoice{Number: fmt.Sprintf("Q-%03d", i), BillingAccountID: ba.ID, PeriodStart: start, PeriodEnd: start.AddDate(0, 1, 0),
+			Currency: "EUR", SubtotalMinor: 100, TotalMinor: 100, State: models.InvoiceOpen, IssuedOn: start.AddDate(0, 1, 0), DueOn: start.AddDate(0, 2, 0),
+			CreatedAt: start, UpdatedAt: start}
+		if err := s.Gorm.Create(&inv).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	qc := countQueries(t, s.Gorm)
+	console, desk := s.SignedIn(t, "A:super_admin"), s.SignedIn(t, "desk:operator_admin")
+	s.Clock.Advance(2 * time.Minute) // the sessions' last-seen refresh happens once, here
+	console.Get("/console")
+	desk.Get("/desk")
+	next := regexp.MustCompile(`href="([^"]*)" rel="next"`)
+	count := regexp.MustCompile(`data-testid="count">([^<]*)<`)
+	for _, p := range []struct {
+		c    *webtest.Client
+		path string
+	}{
+		{console, "/console/offers"},
+		{console, "/console/offers?state=draft"},
+		{console, fmt.Sprintf("/console/offers?customer=%d", s.CustomerA.ID)},
+		{console, fmt.Sprintf("/console/offers?product=%d", product)},
+		{console, "/console/offers?q=po-0"},
+		{desk, "/desk/offers"},
+		{console, "/console/invoices"},
+		{console, "/console/invoices?state=open"},
+		{console, fmt.Sprintf("/console/invoices?account=%d", ba.ID)},
+		{desk, "/desk/invoices"},
+	} {
+		t.Run(p.path, func(t *testing.T) {
+			get := func(path string) (webtest.Response, int64, int64) {
+				var r webtest.Response
+				n := qc.during(func() { r = p.c.Get(path) })
+				if r.Status != http.StatusOK {
+					t.Fatalf("GET %s: status %d", path, r.Status)
+				}
+				return r, n, qc.writes.Load()
+			}
+			first, n, w := get(p.path)
+			if n > budget || w != 0 {
+				t.Errorf("first page: %d statements, %d writes; budget %d, no write", n, w, budget)
+			}
+			m := next.FindStringSubmatch(first.Body)
+			if m == nil {
+				t.Fatal("no next link on a full first page")
+			}
+			later, n, w := get(html.UnescapeString(m[1]))
+			if n > budget || w != 0 {
+				t.Errorf("later page: %d statements, %d writes; budget %d, no write", n, w, budget)
+			}
+			a, b := count.FindStringSubmatch(first.Body), count.FindStringSubmatch(later.Body)
+			if a == nil || b == nil || a[1] != b[1] {
+				t.Errorf("the later page's count %q differs from the first page's %q", b, a)
+			}
+		})
+	}
+	// Filtered on a customer, the offers list's customer filter shows that
+	// customer (and "All customers"); unfiltered it has no customer filter
+	// (the search box finds any customer).
+	filtered := console.Get(fmt.Sprintf("/console/offers?customer=%d", s.CustomerA.ID)).Body
+	if !strings.Contains(filtered, `data-testid="filter-customer"`) ||
+		!strings.Contains(filtered, fmt.Sprintf(`<option value="%d" selected>%s</option>`, s.CustomerA.ID, html.EscapeString(s.CustomerA.Name))) {
+		t.Errorf("the customer filter does not show %q selected", s.CustomerA.Name)
+	}
+	if strings.Contains(console.Get("/console/offers").Body, `data-testid="filter-customer"`) {
+		t.Error("the unfiltered offers list shows a customer filter")
+	}
+}

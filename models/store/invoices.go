@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -18,22 +19,18 @@ func (s *Store) CanListInvoices(a models.Actor) error { return canListInvoices(a
 
 const invoiceSelect = `invoices.*, ba.name AS account_name, coalesce(consoles.name, '') AS console_name, coalesce(customers.name, '') AS customer_name`
 
-// invoiceQuery is the invoices of the filter on the billing accounts the
-// actor may see (billingAccountScope).
-func (s *Store) invoiceQuery(ctx context.Context, a models.Actor, f models.InvoiceFilter) *gorm.DB {
-	q := s.db.WithContext(ctx).Table("invoices").
-		Joins("JOIN billing_accounts ba ON ba.id = invoices.billing_account_id").
-		Joins("LEFT JOIN consoles ON consoles.id = ba.console_id").
-		Joins("LEFT JOIN customers ON customers.id = ba.customer_id")
+// invoiceMatches is the invoices of the filter on the billing accounts the
+// actor may see (billingAccountScope): what a first page counts and takes
+// its keys from. A console's are read from the invoice (its account's
+// console, copied when written: migration 0019), so its page walks
+// invoices_console_issued_idx in its order; filtering on the account too
+// would make the planner expect a handful of rows and sort them all.
+func (s *Store) invoiceMatches(ctx context.Context, a models.Actor, f models.InvoiceFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("invoices")
 	if a.OrgKind == models.OrgConsole {
-		// The console's accounts, read from the invoice (its account's
-		// console, copied when written: migration 0019): the page walks
-		// invoices_console_issued_idx in its order. Filtering on the account
-		// too would make the planner expect a handful of rows and sort them
-		// all instead.
 		q = q.Where("invoices.console_id = ?", a.OrgID)
 	} else {
-		q = billingAccountScope(q, a)
+		q = billingAccountScope(q.Joins("JOIN billing_accounts ba ON ba.id = invoices.billing_account_id"), a)
 	}
 	if f.State.Valid() {
 		q = q.Where("invoices.state = ?", f.State)
@@ -45,6 +42,22 @@ func (s *Store) invoiceQuery(ctx context.Context, a models.Actor, f models.Invoi
 		q = q.Where("invoices.billing_account_id = ?", f.BillingAccountID)
 	}
 	return q
+}
+
+// invoiceJoins joins what an invoice row shows (invoiceSelect) to q: its
+// billing account (withAccount: unless scoping joined it already), console
+// and customer.
+func invoiceJoins(q *gorm.DB, withAccount bool) *gorm.DB {
+	if withAccount {
+		q = q.Joins("JOIN billing_accounts ba ON ba.id = invoices.billing_account_id")
+	}
+	return q.Joins("LEFT JOIN consoles ON consoles.id = ba.console_id").
+		Joins("LEFT JOIN customers ON customers.id = ba.customer_id")
+}
+
+// invoiceQuery is invoiceMatches with what each row shows joined.
+func (s *Store) invoiceQuery(ctx context.Context, a models.Actor, f models.InvoiceFilter) *gorm.DB {
+	return invoiceJoins(s.invoiceMatches(ctx, a, f), a.OrgKind == models.OrgConsole)
 }
 
 func invoiceKeyset(q *gorm.DB, after models.Cursor, has bool) *gorm.DB {
@@ -60,29 +73,78 @@ func invoiceCursor(i models.Invoice) models.Cursor {
 	return models.Cursor{Key: i.IssuedOn.Format(time.DateOnly), ID: i.ID}
 }
 
+// invoiceListColumns are what the invoices list shows and pages by, in
+// the order scanInvoiceRows reads them: the list scans its rows by hand
+// rather than through GORM's reflective scan of invoiceSelect (as the
+// customers and offers lists). The page's rows carry these fields only; the
+// invoice page and the export read invoiceSelect.
+const invoiceListColumns = `invoices.id, invoices.number, invoices.billing_account_id, invoices.period_start, invoices.period_end,
+	invoices.currency, invoices.total_minor, invoices.paid_minor, invoices.state, invoices.issued_on, invoices.due_on,
+	ba.name AS account_name, coalesce(consoles.name, '') AS console_name, coalesce(customers.name, '') AS customer_name`
+
+// scanInvoiceRows reads rows of invoiceListColumns, and when total is not
+// nil the list_total column after them.
+func scanInvoiceRows(rows *sql.Rows, total *int64) ([]models.InvoiceRow, error) {
+	defer rows.Close()
+	out := make([]models.InvoiceRow, 0, models.PageSize+1)
+	for rows.Next() {
+		var r models.InvoiceRow
+		dest := []any{&r.ID, &r.Number, &r.BillingAccountID, &r.PeriodStart, &r.PeriodEnd,
+			&r.Currency, &r.TotalMinor, &r.PaidMinor, (*string)(&r.State), &r.IssuedOn, &r.DueOn,
+			&r.AccountName, &r.ConsoleName, &r.CustomerName}
+		if total != nil {
+			dest = append(dest, total)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// invoicesFirstPage is a first page's statement: the keys of up to
+// CountCap+1 matching invoices in the list's order (a console's walk
+// invoices_console_issued_idx), counted, the first PageSize+1 joined to
+// their rows.
+func (s *Store) invoicesFirstPage(ctx context.Context, a models.Actor, f models.InvoiceFilter) *gorm.DB {
+	keys := s.invoiceMatches(ctx, a, f).Select("invoices.id, invoices.issued_on").Order("invoices.issued_on DESC, invoices.id DESC")
+	first := countedFirstPage(s.db.WithContext(ctx), keys, "k.issued_on DESC, k.id DESC", models.CountCap).
+		Joins("JOIN invoices ON invoices.id = k.id")
+	return invoiceJoins(first, true).Select(invoiceListColumns + ", k.list_total")
+}
+
 // Invoices is one keyset page of the invoices the actor may see, newest
-// first.
+// first, in one statement as the customers list: a first page reads the
+// keys of up to CountCap+1 matching invoices, counts them with a window and
+// joins the rows of the first PageSize+1; a later page reads PageSize+1
+// rows from its cursor and shows the count the first page put in the
+// cursor.
 func (s *Store) Invoices(ctx context.Context, a models.Actor, f models.InvoiceFilter, cursor string) (models.Page[models.InvoiceRow], error) {
-	var page models.Page[models.InvoiceRow]
 	if err := canListInvoices(a); err != nil {
-		return page, err
+		return models.Page[models.InvoiceRow]{}, err
 	}
 	after, has := models.DecodeCursor(cursor)
-	var rows []models.InvoiceRow
-	if err := invoiceKeyset(s.invoiceQuery(ctx, a, f), after, has).Select(invoiceSelect).Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
-		return page, fmt.Errorf("list invoices: %w", err)
+	var rs *sql.Rows
+	var err error
+	var counted int64
+	var countedDest *int64
+	if !has {
+		rs, err = s.invoicesFirstPage(ctx, a, f).Rows()
+		countedDest = &counted
+	} else {
+		rs, err = invoiceKeyset(s.invoiceQuery(ctx, a, f), after, has).Select(invoiceListColumns).Limit(models.PageSize + 1).Rows()
 	}
-	if len(rows) > models.PageSize {
-		rows = rows[:models.PageSize]
-		page.Next = invoiceCursor(rows[len(rows)-1].Invoice).Encode()
-	}
-	page.Items = rows
-	total, many, err := cappedCount(s.invoiceQuery(ctx, a, f))
 	if err != nil {
-		return page, err
+		return models.Page[models.InvoiceRow]{}, fmt.Errorf("list invoices: %w", err)
 	}
-	page.Total, page.Many = total, many
-	return page, nil
+	rows, err := scanInvoiceRows(rs, countedDest)
+	if err != nil {
+		return models.Page[models.InvoiceRow]{}, fmt.Errorf("list invoices: %w", err)
+	}
+	return finishPage(rows, after, has, counted, models.CountCap,
+		func(r models.InvoiceRow) models.Cursor { return invoiceCursor(r.Invoice) },
+		func() (int64, bool, error) { return cappedCount(s.invoiceMatches(ctx, a, f)) })
 }
 
 // ExportInvoices streams every invoice of the filter, in batches, and

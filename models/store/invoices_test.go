@@ -432,7 +432,8 @@ func TestInvoicesKeysetPaging(t *testing.T) {
 	}
 }
 
-// A console's invoices page walks invoices_console_issued_idx in its order:
+// A console's invoices page walks invoices_console_issued_idx in its order,
+// its first page (rows and count in one statement) and a later one alike:
 // no sort of every invoice of the console's accounts (issue 13, migration
 // 0019). The invoice takes its account's console when written.
 func TestInvoicesPageUsesTheConsoleIndex(t *testing.T) {
@@ -449,11 +450,15 @@ func TestInvoicesPageUsesTheConsoleIndex(t *testing.T) {
 	if console != f.ConsoleA.ID {
 		t.Fatalf("invoice console_id = %d, want the account's console %d", console, f.ConsoleA.ID)
 	}
-	plan, err := f.Store.ExplainInvoicesPage(bg, f.Actor("A:super_admin"))
+	first, later, err := f.Store.ExplainInvoicesPages(bg, f.Actor("A:super_admin"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(plan, "Index Scan using invoices_console_issued_idx") || strings.Contains(plan, "Sort") {
-		t.Fatalf("the console's invoices page does not walk its index:\n%s", plan)
+	for _, plan := range []string{first, later} {
+		// A first page reads its keys from the index alone.
+		walks := strings.Contains(plan, "Index Scan using invoices_console_issued_idx") || strings.Contains(plan, "Index Only Scan using invoices_console_issued_idx")
+		if !walks || strings.Contains(plan, "Sort") {
+			t.Fatalf("the console's invoices page does not walk its index:\n%s", plan)
+		}
 	}
 }

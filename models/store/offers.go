@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -71,11 +72,14 @@ const offerSelect = `offers.*, customers.name AS customer_name, customers.domain
 	coalesce(consoles.name, '') AS console_name, products.name AS product_name, products.sku AS product_sku,
 	products.family AS product_family`
 
-func (s *Store) offerQuery(ctx context.Context, a models.Actor, f models.OfferFilter) *gorm.DB {
-	q := s.db.WithContext(ctx).Table("offers").Scopes(scopeOffers(a)).
-		Joins("JOIN customers ON customers.id = offers.customer_id").
-		Joins("JOIN products ON products.id = offers.product_id").
-		Joins("LEFT JOIN consoles ON consoles.id = offers.console_id")
+// offerSearch is the filter's free text, lower-cased ("" for none).
+func offerSearch(f models.OfferFilter) string { return strings.ToLower(strings.TrimSpace(f.Query)) }
+
+// offerMatches is the offers of the filter the actor may see, joined to
+// their customer only when the search needs its name: what a first page
+// counts and takes its keys from.
+func (s *Store) offerMatches(ctx context.Context, a models.Actor, f models.OfferFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("offers").Scopes(scopeOffers(a))
 	if f.State.Valid() {
 		q = q.Where("offers.state = ?", f.State)
 	}
@@ -85,12 +89,29 @@ func (s *Store) offerQuery(ctx context.Context, a models.Actor, f models.OfferFi
 	if f.ProductID > 0 {
 		q = q.Where("offers.product_id = ?", f.ProductID)
 	}
-	if t := strings.ToLower(strings.TrimSpace(f.Query)); t != "" {
+	if t := offerSearch(f); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q = q.Where(`(customers.name_key LIKE ? OR (customers.domain COLLATE "C") LIKE ? OR lower(offers.po_number) LIKE ?)`,
-			like, escapeLike(t)+"%", like)
+		q = q.Joins("JOIN customers ON customers.id = offers.customer_id").
+			Where(`(customers.name_key LIKE ? OR (customers.domain COLLATE "C") LIKE ? OR lower(offers.po_number) LIKE ?)`,
+				like, escapeLike(t)+"%", like)
 	}
 	return q
+}
+
+// offerJoins joins what an offer row shows (offerSelect) to q: its
+// customer (withCustomer: unless the search joined it already), product
+// and console.
+func offerJoins(q *gorm.DB, withCustomer bool) *gorm.DB {
+	if withCustomer {
+		q = q.Joins("JOIN customers ON customers.id = offers.customer_id")
+	}
+	return q.Joins("JOIN products ON products.id = offers.product_id").
+		Joins("LEFT JOIN consoles ON consoles.id = offers.console_id")
+}
+
+// offerQuery is offerMatches with what each row shows joined.
+func (s *Store) offerQuery(ctx context.Context, a models.Actor, f models.OfferFilter) *gorm.DB {
+	return offerJoins(s.offerMatches(ctx, a, f), offerSearch(f) == "")
 }
 
 func offerKeyset(q *gorm.DB, after models.Cursor, has bool) *gorm.DB {
@@ -106,28 +127,78 @@ func offerCursor(o models.Offer) models.Cursor {
 	return models.Cursor{Key: o.CreatedAt.UTC().Format(time.RFC3339Nano), ID: o.ID}
 }
 
-// ListOffers is one keyset page of the offers the actor may see, newest first.
+// offerListColumns are what the offers list shows and pages by, in the
+// order scanOfferRows reads them: the list scans its rows by hand, since
+// GORM's reflective scan of offerSelect (offers.*) was ~40 % of the page's
+// CPU (docs/BENCH.md). The page's rows carry these fields only; the offer
+// page and the export read offerSelect.
+const offerListColumns = `offers.id, offers.console_id, offers.customer_id, offers.product_id, offers.quantity, offers.plan,
+	offers.unit_price_minor, offers.currency, offers.expires_on, offers.state, offers.created_at,
+	customers.name AS customer_name, customers.domain AS customer_domain, coalesce(consoles.name, '') AS console_name,
+	products.name AS product_name, products.sku AS product_sku, products.family AS product_family`
+
+// scanOfferRows reads rows of offerListColumns, and when total is not nil
+// the list_total column after them.
+func scanOfferRows(rows *sql.Rows, total *int64) ([]models.OfferRow, error) {
+	defer rows.Close()
+	out := make([]models.OfferRow, 0, models.PageSize+1)
+	for rows.Next() {
+		var r models.OfferRow
+		dest := []any{&r.ID, &r.ConsoleID, &r.CustomerID, &r.ProductID, &r.Quantity, (*string)(&r.Plan),
+			&r.UnitPriceMinor, &r.Currency, &r.ExpiresOn, (*string)(&r.State), &r.CreatedAt,
+			&r.CustomerName, &r.CustomerDomain, &r.ConsoleName, &r.ProductName, &r.ProductSKU, (*string)(&r.ProductFamily)}
+		if total != nil {
+			dest = append(dest, total)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// offersFirstPage is a first page's statement: the keys of up to
+// CountCap+1 matching offers, newest first (an index scan in that order),
+// counted, the first PageSize+1 joined to their rows.
+func (s *Store) offersFirstPage(ctx context.Context, a models.Actor, f models.OfferFilter) *gorm.DB {
+	keys := s.offerMatches(ctx, a, f).Select("offers.id, offers.created_at").Order("offers.created_at DESC, offers.id DESC")
+	first := countedFirstPage(s.db.WithContext(ctx), keys, "k.created_at DESC, k.id DESC", models.CountCap).
+		Joins("JOIN offers ON offers.id = k.id")
+	return offerJoins(first, true).Select(offerListColumns + ", k.list_total")
+}
+
+// ListOffers is one keyset page of the offers the actor may see, newest
+// first, in one statement as the customers list: a first page reads the
+// keys of up to CountCap+1 matching offers, counts them with a window and
+// joins the rows of the first PageSize+1 (offersFirstPage); a later page
+// reads PageSize+1 rows from its cursor and shows the count the first page
+// put in the cursor.
 func (s *Store) ListOffers(ctx context.Context, a models.Actor, f models.OfferFilter, cursor string) (models.Page[models.OfferRow], error) {
-	var page models.Page[models.OfferRow]
 	if err := canListOffers(a); err != nil {
-		return page, err
+		return models.Page[models.OfferRow]{}, err
 	}
 	after, has := models.DecodeCursor(cursor)
-	var rows []models.OfferRow
-	if err := offerKeyset(s.offerQuery(ctx, a, f), after, has).Select(offerSelect).Limit(models.PageSize + 1).Find(&rows).Error; err != nil {
-		return page, fmt.Errorf("list offers: %w", err)
+	var rs *sql.Rows
+	var err error
+	var counted int64
+	var countedDest *int64
+	if !has {
+		rs, err = s.offersFirstPage(ctx, a, f).Rows()
+		countedDest = &counted
+	} else {
+		rs, err = offerKeyset(s.offerQuery(ctx, a, f), after, has).Select(offerListColumns).Limit(models.PageSize + 1).Rows()
 	}
-	if len(rows) > models.PageSize {
-		rows = rows[:models.PageSize]
-		page.Next = offerCursor(rows[len(rows)-1].Offer).Encode()
-	}
-	page.Items = rows
-	total, many, err := cappedCount(s.offerQuery(ctx, a, f))
 	if err != nil {
-		return page, err
+		return models.Page[models.OfferRow]{}, fmt.Errorf("list offers: %w", err)
 	}
-	page.Total, page.Many = total, many
-	return page, nil
+	rows, err := scanOfferRows(rs, countedDest)
+	if err != nil {
+		return models.Page[models.OfferRow]{}, fmt.Errorf("list offers: %w", err)
+	}
+	return finishPage(rows, after, has, counted, models.CountCap,
+		func(o models.OfferRow) models.Cursor { return offerCursor(o.Offer) },
+		func() (int64, bool, error) { return cappedCount(s.offerMatches(ctx, a, f)) })
 }
 
 // ExportOffers streams every offer of the filter, in batches, and records
@@ -194,9 +265,53 @@ func (s *Store) Products(ctx context.Context) ([]models.Product, error) {
 	return ps, nil
 }
 
-// OfferPickerSize bounds the customers the offer form's picker and the
-// offers list's customer filter show: a console of 100 000 customers
-// cannot be one <select> (the whole list was read on every offers page).
+// OfferListChoices are the offers list's filter options.
+type OfferListChoices struct {
+	Products []models.Product // the catalogue, id and name
+	// Customer is the customer the list is filtered on (id, name and
+	// domain), nil when none or not one the actor may see. The filter lists
+	// no other: the search box finds any customer, and a customer's page
+	// links to its offers.
+	Customer *models.Customer
+}
+
+// OfferListChoices reads the offers list's filter options in one
+// statement: the catalogue's products and, when the list is filtered on
+// customerID (0 for none), that customer if the actor may see it.
+func (s *Store) OfferListChoices(ctx context.Context, a models.Actor, customerID int64) (OfferListChoices, error) {
+	var out OfferListChoices
+	type choice struct {
+		Kind, Name, Domain string
+		ID                 int64
+	}
+	db := s.db.WithContext(ctx)
+	products := func() *gorm.DB {
+		return db.Table("products").Select("'product' AS kind, products.id, products.name, '' AS domain")
+	}
+	q := products().Order("name, id")
+	if customerID > 0 {
+		customer := db.Table("customers").Scopes(scopeCustomers(a)).
+			Select("'customer' AS kind, customers.id, customers.name, customers.domain").Where("customers.id = ?", customerID)
+		q = db.Table("((?) UNION ALL (?)) AS choices", products(), customer).Select("choices.*").Order("name, id")
+	}
+	var cs []choice
+	if err := q.Find(&cs).Error; err != nil {
+		return out, fmt.Errorf("offer list choices: %w", err)
+	}
+	for _, c := range cs {
+		if c.Kind == "customer" {
+			out.Customer = &models.Customer{ID: c.ID, Name: c.Name, Domain: c.Domain}
+		} else {
+			out.Products = append(out.Products, models.Product{ID: c.ID, Name: c.Name})
+		}
+	}
+	return out, nil
+}
+
+// OfferPickerSize bounds the customers the offer form's picker shows: a
+// console of 100 000 customers cannot be one <select> (the whole list was
+// read on every offers page). The offers list has no picker: its search
+// finds any customer (OfferListChoices).
 const OfferPickerSize = 100
 
 // OfferCustomers lists the first OfferPickerSize of the actor's customers
