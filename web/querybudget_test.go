@@ -106,6 +106,9 @@ func TestQueryBudget(t *testing.T) {
 	// too (R-ROLE-6's exception), and its customer page the delegated-admin
 	// panel (the console's enrolment and the live relationship).
 	const listBudget, customerBudget, consoleListBudget, consoleCustomerBudget = 2, 4, 3, 6
+	// The subscriptions list: the session, the page (with its capped count on
+	// a first page) and the filter's product and billing account choices.
+	const subscriptionListBudget = 3
 	s := webtest.Start(t)
 	qc := countQueries(t, s.Gorm)
 	ctx := t.Context()
@@ -124,6 +127,7 @@ func TestQueryBudget(t *testing.T) {
 		{desk, "/desk/customers", listBudget},
 		{desk, deskCustomerPage, customerBudget},
 		{console, "/console/audit", listBudget},
+		{console, "/console/subscriptions", subscriptionListBudget},
 	}
 	measure := func() map[string]int64 {
 		out := map[string]int64{}
@@ -192,6 +196,27 @@ func TestQueryBudget(t *testing.T) {
 		n := qc.during(func() { next = console.Get(html.UnescapeString(m[1])) })
 		if n != consoleListBudget || next.Status != http.StatusOK {
 			t.Errorf("next page: %d statements (status %d), want %d", n, next.Status, consoleListBudget)
+		}
+		count := regexp.MustCompile(`data-testid="count">([^<]*)<`)
+		a, b := count.FindStringSubmatch(first.Body), count.FindStringSubmatch(next.Body)
+		if a == nil || b == nil || a[1] != b[1] {
+			t.Errorf("the next page's count %q differs from the first page's %q", b, a)
+		}
+	})
+	// The subscriptions list's later page: the count travels in its cursor.
+	t.Run("subscriptions next page", func(t *testing.T) {
+		first := console.Get("/console/subscriptions")
+		m := regexp.MustCompile(`href="([^"]*)" rel="next"`).FindStringSubmatch(first.Body)
+		if m == nil {
+			t.Fatal("no next link on a full first page")
+		}
+		var next webtest.Response
+		n := qc.during(func() { next = console.Get(html.UnescapeString(m[1])) })
+		if n > subscriptionListBudget || next.Status != http.StatusOK {
+			t.Errorf("next page: %d statements (status %d), budget %d", n, next.Status, subscriptionListBudget)
+		}
+		if rows := strings.Count(next.Body, `data-testid="subscription-row"`); rows != models.PageSize {
+			t.Errorf("next page shows %d subscriptions, want %d", rows, models.PageSize)
 		}
 		count := regexp.MustCompile(`data-testid="count">([^<]*)<`)
 		a, b := count.FindStringSubmatch(first.Body), count.FindStringSubmatch(next.Body)

@@ -24,6 +24,12 @@ type cloneSpec struct {
 
 func volumeSpecs(consoleID int64) []cloneSpec {
 	spread := func(col string) string { return col + " - g * interval '1 minute'" }
+	// An invoice a month back per copy, up to 10 000 copies; past that a day
+	// more each (a million months is out of a timestamp's range, and an
+	// account has one invoice per period).
+	back := func(col string) string {
+		return "(" + col + " - least(g, 10000) * interval '1 month' - greatest(g - 10000, 0) * interval '1 day')::date"
+	}
 	return []cloneSpec{
 		{"offers", fmt.Sprintf("console_id = %d AND transfer_token_id IS NULL AND migration_id IS NULL", consoleID),
 			map[string]string{"created_at": spread("created_at"), "state": "'sent'", "sent_at": "coalesce(sent_at, created_at)",
@@ -33,9 +39,9 @@ func volumeSpecs(consoleID int64) []cloneSpec {
 		{"support_cases", fmt.Sprintf("console_id = %d", consoleID), map[string]string{"created_at": spread("created_at"), "updated_at": spread("updated_at")}},
 		{"subscriptions", fmt.Sprintf("console_id = %d", consoleID), map[string]string{"created_at": spread("created_at")}},
 		{"invoices", fmt.Sprintf("billing_account_id IN (SELECT id FROM billing_accounts WHERE console_id = %d)", consoleID),
-			map[string]string{"number": "'BENCH-' || g", "period_start": "(period_start - g * interval '1 month')::date",
-				"period_end": "(period_end - g * interval '1 month')::date", "issued_on": "(issued_on - g * interval '1 month')::date",
-				"due_on": "(due_on - g * interval '1 month')::date", "created_at": spread("created_at")}},
+			map[string]string{"number": "'BENCH-' || g", "period_start": back("period_start"),
+				"period_end": back("period_end"), "issued_on": back("issued_on"),
+				"due_on": back("due_on"), "created_at": spread("created_at")}},
 		{"software_orders", fmt.Sprintf("console_id = %d", consoleID),
 			map[string]string{"number": "'SW-9999-' || (100000000 + g)", "idempotency_key": "NULL", "created_at": spread("created_at")}},
 	}
