@@ -67,3 +67,15 @@ func TestFindRowsReadsWhatFindReads(t *testing.T) {
 		t.Fatalf("surplus column: %v", err)
 	}
 }
+
+// The app's connections run without PostgreSQL's JIT (a page's statements
+// are too short to repay compiling them), unless the database URL says
+// otherwise.
+func TestConnectionsRunWithoutJIT(t *testing.T) {
+	t.Parallel()
+	f := storetest.Seed(t)
+	var jit string
+	if err := f.Gorm.Raw("SHOW jit").Scan(&jit).Error; err != nil || jit != "off" {
+		t.Fatalf("jit = %q (%v)", jit, err)
+	}
+}

@@ -562,7 +562,12 @@ func (s *Store) ListSoftwareOrders(ctx context.Context, a models.Actor, f Softwa
 	var page models.Page[SoftwareOrderRow]
 	if c, ok := models.DecodeCursor(cursor); ok {
 		if at, err := time.Parse(time.RFC3339Nano, c.Key); err == nil {
-			q = q.Where("(o.placed_at, o.id) < (?, ?)", at, c.ID)
+			// The same rows as (placed_at, id) < (at, id), written so that
+			// the planner's estimate counts the cursor's own instant (as the
+			// subscriptions list does): with < it expected a handful of rows
+			// when many orders share a time, joined before ordering and
+			// sorted them all (issue 13, every list at a million rows).
+			q = q.Where("(o.placed_at, o.id) <= (?, ?)", at, c.ID-1)
 		}
 	}
 	rows, err := findRows[SoftwareOrderRow](q.Order("o.placed_at DESC, o.id DESC").Limit(models.PageSize+1), models.PageSize+1)
