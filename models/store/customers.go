@@ -115,21 +115,10 @@ func customerListSelect(a models.Actor) string {
 // hand: GORM's reflective scan cost about a third of the page's CPU
 // (docs/BENCH.md).
 func scanCustomerRows(rows *sql.Rows, capacity int, total *int64) ([]CustomerRow, error) {
-	defer rows.Close()
-	out := make([]CustomerRow, 0, capacity)
-	for rows.Next() {
-		var r CustomerRow
-		dest := []any{&r.ID, &r.ConsoleID, &r.Name, &r.Domain, &r.TenantID, &r.Country, (*string)(&r.Channel),
+	return scanListRows(rows, capacity, total, func(r *CustomerRow) []any {
+		return []any{&r.ID, &r.ConsoleID, &r.Name, &r.Domain, &r.TenantID, &r.Country, (*string)(&r.Channel),
 			&r.ContactName, &r.ContactEmail, &r.ContactPhone, &r.TOSAcceptedAt, &r.CreatedAt, &r.UpdatedAt, &r.NameKey, &r.ConsoleName, &r.DelegatedAdmin}
-		if total != nil {
-			dest = append(dest, total)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	})
 }
 
 // customerSortKeys are the keyset's columns, as the first page's inner

@@ -85,22 +85,11 @@ const invoiceListColumns = `invoices.id, invoices.number, invoices.billing_accou
 // scanInvoiceRows reads rows of invoiceListColumns, and when total is not
 // nil the list_total column after them.
 func scanInvoiceRows(rows *sql.Rows, total *int64) ([]models.InvoiceRow, error) {
-	defer rows.Close()
-	out := make([]models.InvoiceRow, 0, models.PageSize+1)
-	for rows.Next() {
-		var r models.InvoiceRow
-		dest := []any{&r.ID, &r.Number, &r.BillingAccountID, &r.PeriodStart, &r.PeriodEnd,
+	return scanListRows(rows, models.PageSize+1, total, func(r *models.InvoiceRow) []any {
+		return []any{&r.ID, &r.Number, &r.BillingAccountID, &r.PeriodStart, &r.PeriodEnd,
 			&r.Currency, &r.TotalMinor, &r.PaidMinor, (*string)(&r.State), &r.IssuedOn, &r.DueOn,
 			&r.AccountName, &r.ConsoleName, &r.CustomerName}
-		if total != nil {
-			dest = append(dest, total)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	})
 }
 
 // invoicesFirstPage is a first page's statement: the keys of up to

@@ -140,22 +140,11 @@ const offerListColumns = `offers.id, offers.console_id, offers.customer_id, offe
 // scanOfferRows reads rows of offerListColumns, and when total is not nil
 // the list_total column after them.
 func scanOfferRows(rows *sql.Rows, total *int64) ([]models.OfferRow, error) {
-	defer rows.Close()
-	out := make([]models.OfferRow, 0, models.PageSize+1)
-	for rows.Next() {
-		var r models.OfferRow
-		dest := []any{&r.ID, &r.ConsoleID, &r.CustomerID, &r.ProductID, &r.Quantity, (*string)(&r.Plan),
+	return scanListRows(rows, models.PageSize+1, total, func(r *models.OfferRow) []any {
+		return []any{&r.ID, &r.ConsoleID, &r.CustomerID, &r.ProductID, &r.Quantity, (*string)(&r.Plan),
 			&r.UnitPriceMinor, &r.Currency, &r.ExpiresOn, (*string)(&r.State), &r.CreatedAt,
 			&r.CustomerName, &r.CustomerDomain, &r.ConsoleName, &r.ProductName, &r.ProductSKU, (*string)(&r.ProductFamily)}
-		if total != nil {
-			dest = append(dest, total)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	})
 }
 
 // offersFirstPage is a first page's statement: the keys of up to

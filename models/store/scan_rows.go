@@ -135,3 +135,24 @@ func (c *fieldCell) Scan(src any) error {
 	}
 	return fmt.Errorf("scan column %s: cannot store %T in %s", c.field.DBName, src, dst.Type())
 }
+
+// scanListRows reads the rows of a list that names its columns (the hot
+// lists scan by hand: no reflection at all): fields gives a row's
+// destinations in the list's column order, and when total is not nil the
+// list_total column after them is read into it.
+func scanListRows[R any](rows *sql.Rows, capacity int, total *int64, fields func(*R) []any) ([]R, error) {
+	defer rows.Close()
+	out := make([]R, 0, capacity)
+	for rows.Next() {
+		var r R
+		dest := fields(&r)
+		if total != nil {
+			dest = append(dest, total)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

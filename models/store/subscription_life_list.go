@@ -109,22 +109,11 @@ func subscriptionPage(q *gorm.DB, after models.Cursor, has bool) *gorm.DB {
 // not nil the list_total column after them; by hand, as the customers list
 // (GORM's reflective scan cost about a third of a page's CPU there).
 func scanSubscriptionRows(rows *sql.Rows, capacity int, total *int64) ([]models.SubscriptionRow, error) {
-	defer rows.Close()
-	out := make([]models.SubscriptionRow, 0, capacity)
-	for rows.Next() {
-		var r models.SubscriptionRow
-		dest := []any{&r.ID, &r.CustomerID, &r.CustomerName, &r.CustomerDomain, &r.ProductName, &r.Quantity,
+	return scanListRows(rows, capacity, total, func(r *models.SubscriptionRow) []any {
+		return []any{&r.ID, &r.CustomerID, &r.CustomerName, &r.CustomerDomain, &r.ProductName, &r.Quantity,
 			(*string)(&r.Plan), (*string)(&r.Channel), (*string)(&r.Status), &r.SuspensionReasons, &r.EndDate,
 			(*string)(&r.RenewalOption), &r.BillingAccountName, &r.PONumber}
-		if total != nil {
-			dest = append(dest, total)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	})
 }
 
 // subscriptionRows are up to limit rows of q after the cursor (an
@@ -179,31 +168,14 @@ func (s *Store) ListSubscriptions(ctx context.Context, a models.Actor, f models.
 	if err != nil {
 		return page, fmt.Errorf("list subscriptions: %w", err)
 	}
-	full := len(rows) > models.PageSize
-	if full {
-		rows = rows[:models.PageSize]
-	}
-	page.Items = rows
-	carriedTotal, carriedMany, carried := models.CarriedCount(after)
-	switch {
-	case !has:
-		page.Total, page.Many = min(total, models.CountCap), total > models.CountCap
-	case carried:
-		page.Total, page.Many = carriedTotal, carriedMany
-	default: // a cursor from before counts were carried
-		if q, err = s.subscriptionQuery(ctx, a, f); err != nil {
-			return page, err
-		}
-		if page.Total, page.Many, err = cappedCount(q); err != nil {
-			return page, err
-		}
-	}
-	if full {
-		next := subscriptionCursor(rows[len(rows)-1])
-		next.N = models.CarryCount(page.Total, page.Many)
-		page.Next = next.Encode()
-	}
-	return page, nil
+	return finishPage(rows, after, has, total, models.CountCap, subscriptionCursor,
+		func() (int64, bool, error) { // a cursor from before counts were carried
+			q, err := s.subscriptionQuery(ctx, a, f)
+			if err != nil {
+				return 0, false, err
+			}
+			return cappedCount(q)
+		})
 }
 
 // ExportSubscriptions streams every subscription of the filter, in batches,
