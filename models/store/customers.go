@@ -101,23 +101,29 @@ const customerListColumns = `customers.id, customers.console_id, customers.name,
 
 // customerListSelect is customerListColumns and, for a console, whether the
 // customer granted it delegated admin (R-PK-2: the row is marked) — one
-// index probe per row of the page, in the page's own statement.
+// index probe per row of the page, in the page's own statement — and
+// whether any customer outside the console did (evaluated once for the
+// statement): only then does the list read that extra arm
+// (withDelegatedCustomers), one round trip most consoles never need.
 func customerListSelect(a models.Actor) string {
 	if a.OrgKind != models.OrgConsole {
-		return customerListColumns + ", false AS delegated_admin"
+		return customerListColumns + ", false AS delegated_admin, false AS delegated_elsewhere"
 	}
+	id := strconv.FormatInt(a.OrgID, 10)
 	return customerListColumns + `, EXISTS (SELECT 1 FROM delegated_admin_relationships d WHERE d.customer_id = customers.id
-		AND d.console_id = ` + strconv.FormatInt(a.OrgID, 10) + ` AND d.state = 'accepted') AS delegated_admin`
+		AND d.console_id = ` + id + ` AND d.state = 'accepted') AS delegated_admin,
+		EXISTS (SELECT 1 FROM delegated_admin_relationships d JOIN customers dc ON dc.id = d.customer_id
+		WHERE d.console_id = ` + id + ` AND d.state = 'accepted' AND dc.console_id IS DISTINCT FROM ` + id + `) AS delegated_elsewhere`
 }
 
 // scanCustomerRows reads rows of customerListSelect, and when total is not
 // nil the list_total column after them. The hot list scans its columns by
 // hand: GORM's reflective scan cost about a third of the page's CPU
 // (docs/BENCH.md).
-func scanCustomerRows(rows *sql.Rows, capacity int, total *int64) ([]CustomerRow, error) {
+func scanCustomerRows(rows *sql.Rows, capacity int, elsewhere *bool, total *int64) ([]CustomerRow, error) {
 	return scanListRows(rows, capacity, total, func(r *CustomerRow) []any {
 		return []any{&r.ID, &r.ConsoleID, &r.Name, &r.Domain, &r.TenantID, &r.Country, (*string)(&r.Channel),
-			&r.ContactName, &r.ContactEmail, &r.ContactPhone, &r.TOSAcceptedAt, &r.CreatedAt, &r.UpdatedAt, &r.NameKey, &r.ConsoleName, &r.DelegatedAdmin}
+			&r.ContactName, &r.ContactEmail, &r.ContactPhone, &r.TOSAcceptedAt, &r.CreatedAt, &r.UpdatedAt, &r.NameKey, &r.ConsoleName, &r.DelegatedAdmin, elsewhere}
 	})
 }
 
@@ -178,13 +184,17 @@ func (s *Store) ListCustomers(ctx context.Context, a models.Actor, f models.Cust
 	if !has {
 		totalDest = &total
 	}
-	rows, err := scanCustomerRows(rs, models.PageSize+1, totalDest)
+	var elsewhere bool
+	rows, err := scanCustomerRows(rs, models.PageSize+1, &elsewhere, totalDest)
 	if err != nil {
 		return page, fmt.Errorf("list customers: %w", err)
 	}
-	rows, delegated, err := s.withDelegatedCustomers(ctx, a, f, after, has, rows) // R-ROLE-6's exception (delegated_admin.go)
-	if err != nil {
-		return page, err
+	delegated := false
+	if elsewhere || len(rows) == 0 { // an empty page cannot say: look
+		// R-ROLE-6's exception (delegated_admin.go).
+		if rows, delegated, err = s.withDelegatedCustomers(ctx, a, f, after, has, rows); err != nil {
+			return page, err
+		}
 	}
 	full := len(rows) > models.PageSize
 	if full {
