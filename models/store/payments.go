@@ -43,36 +43,9 @@ func (s *Store) PayBalance(ctx context.Context, a models.Actor, accountID int64,
 	if done, ok, err := paymentByKey(db, acc.ID, key); err != nil || ok {
 		return done, err
 	}
-	amount, err := models.ParsePaymentAmount(in.Amount, acc.Currency)
-	if err == nil {
-		err = models.CheckPaymentAmount(amount, money.MinimumPayment(acc.Currency))
-	}
-	fe := models.FieldErrors{}
-	if f, ok := models.AsValidation(err); ok {
-		for k, v := range f {
-			fe.Add(k, v)
-		}
-	} else if err != nil {
+	amount, card, err := s.checkPayment(ctx, acc.Currency, in)
+	if err != nil {
 		return r, err
-	}
-	var card payments.CardInfo
-	if in.NewCard != nil {
-		if err := in.NewCard.Validate(s.Now()); err != nil {
-			f, _ := models.AsValidation(err)
-			for k, v := range f {
-				fe.Add(k, v)
-			}
-		}
-	} else if in.MethodID == 0 {
-		fe.Add("payment_method_id", "Choose a card or add a new one.")
-	}
-	if err := fe.Err(); err != nil {
-		return r, err
-	}
-	if in.NewCard != nil {
-		if card, err = s.tokenize(ctx, in.NewCard, s.Now()); err != nil {
-			return r, err
-		}
 	}
 	err = s.tx(ctx, func(tx *gorm.DB, now time.Time) error {
 		acc, err := loadPayAccount(tx, a, accountID, true)
@@ -85,29 +58,9 @@ func (s *Store) PayBalance(ctx context.Context, a models.Actor, accountID int64,
 			r = done
 			return err
 		}
-		var m models.PaymentMethod
-		if in.NewCard != nil {
-			if m, err = insertCard(tx, a, acc, s.processor().Name(), card, in.NewCard.MakePrimary, now); err != nil {
-				return err
-			}
-		} else if m, err = lockMethod(tx, acc.ID, in.MethodID); err != nil {
-			if models.ErrorCode(err) == models.CodeNotFound {
-				return &models.Error{Code: models.CodeInvalid, Field: "payment_method_id", Message: "Choose a card or add a new one."}
-			}
-			return err
-		}
-		res, err := s.processor().Charge(ctx, payments.ChargeRequest{Token: m.Token, AmountMinor: amount, Currency: acc.Currency, IdempotencyKey: key})
+		m, res, err := s.chargeForPayment(ctx, tx, a, acc, in, card, amount, key, now)
 		if err != nil {
-			return fmt.Errorf("charge card: %w", err)
-		}
-		if res.Outcome != payments.Succeeded {
-			// Nothing is taken and nothing changes (a new card typed in
-			// this form is not kept either); the reason goes on the field.
-			field := "payment_method_id"
-			if in.NewCard != nil {
-				field = "card_number"
-			}
-			return &models.Error{Code: models.CodeInvalid, Field: field, Message: res.Reason}
+			return err
 		}
 		uid := a.UserID
 		p := models.Payment{BillingAccountID: acc.ID, PaymentMethodID: &m.ID, AmountMinor: amount, Currency: acc.Currency,
@@ -119,6 +72,77 @@ func (s *Store) PayBalance(ctx context.Context, a models.Actor, accountID int64,
 		return err
 	})
 	return r, err
+}
+
+// checkPayment checks a payment form — the amount in the account's
+// currency, at least the minimum, and a saved card or a valid new one —
+// with every field's message at once, and tokenizes a new card.
+func (s *Store) checkPayment(ctx context.Context, currency string, in models.PaymentInput) (int64, payments.CardInfo, error) {
+	var card payments.CardInfo
+	amount, err := models.ParsePaymentAmount(in.Amount, currency)
+	if err == nil {
+		err = models.CheckPaymentAmount(amount, money.MinimumPayment(currency))
+	}
+	fe := models.FieldErrors{}
+	if f, ok := models.AsValidation(err); ok {
+		for k, v := range f {
+			fe.Add(k, v)
+		}
+	} else if err != nil {
+		return 0, card, err
+	}
+	if in.NewCard != nil {
+		if err := in.NewCard.Validate(s.Now()); err != nil {
+			f, _ := models.AsValidation(err)
+			for k, v := range f {
+				fe.Add(k, v)
+			}
+		}
+	} else if in.MethodID == 0 {
+		fe.Add("payment_method_id", "Choose a card or add a new one.")
+	}
+	if err := fe.Err(); err != nil {
+		return 0, card, err
+	}
+	if in.NewCard != nil {
+		if card, err = s.tokenize(ctx, in.NewCard, s.Now()); err != nil {
+			return 0, card, err
+		}
+	}
+	return amount, card, nil
+}
+
+// chargeForPayment takes the payment's card (the new one, saved in the
+// transaction, or a saved one locked) and charges it under the payment's
+// idempotency key. A declined charge is a message on the card's field.
+func (s *Store) chargeForPayment(ctx context.Context, tx *gorm.DB, a models.Actor, acc models.PayAccount, in models.PaymentInput,
+	card payments.CardInfo, amount int64, key string, now time.Time) (models.PaymentMethod, payments.ChargeResult, error) {
+	var m models.PaymentMethod
+	var err error
+	if in.NewCard != nil {
+		if m, err = insertCard(tx, a, acc, s.processor().Name(), card, in.NewCard.MakePrimary, now); err != nil {
+			return m, payments.ChargeResult{}, err
+		}
+	} else if m, err = lockMethod(tx, acc.ID, in.MethodID); err != nil {
+		if models.ErrorCode(err) == models.CodeNotFound {
+			err = &models.Error{Code: models.CodeInvalid, Field: "payment_method_id", Message: "Choose a card or add a new one."}
+		}
+		return m, payments.ChargeResult{}, err
+	}
+	res, err := s.processor().Charge(ctx, payments.ChargeRequest{Token: m.Token, AmountMinor: amount, Currency: acc.Currency, IdempotencyKey: key})
+	if err != nil {
+		return m, res, fmt.Errorf("charge card: %w", err)
+	}
+	if res.Outcome != payments.Succeeded {
+		// Nothing is taken and nothing changes (a new card typed in this
+		// form is not kept either); the reason goes on the field.
+		field := "payment_method_id"
+		if in.NewCard != nil {
+			field = "card_number"
+		}
+		return m, res, &models.Error{Code: models.CodeInvalid, Field: field, Message: res.Reason}
+	}
+	return m, res, nil
 }
 
 // paymentByKey finds the payment an idempotency key already made on the
